@@ -1,0 +1,266 @@
+"""Typed, frozen configuration: conf/base.yaml <- conf/<env>.yaml <- SOCIALAKE__* variables.
+
+Every value is validated when the config is loaded, so a job fails at start-up with one line
+that names the fix (`ConfigError`), never half-way through a run.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+import yaml
+
+from socialake.schemas import PARSED_FIELDS, SOURCE_FORMATS
+
+ENV_PREFIX = "SOCIALAKE__"
+CONF_DIR_VARIABLE = "SOCIALAKE_CONF_DIR"
+DEFAULT_ENV = "local"
+
+LAKE_ENGINES = ("auto", "embedded", "delta-spark")
+GRAPH_ENGINES = ("auto", "embedded", "graphframes")
+NLP_ENGINES = ("auto", "embedded", "spark-nlp")
+REMOTE_SCHEMES = ("s3://", "s3a://", "gs://", "abfss://", "abfs://", "az://", "hdfs://", "file://")
+
+
+class ConfigError(ValueError):
+    """A configuration problem; the message is one line that says how to fix it."""
+
+
+@dataclass(frozen=True)
+class LakeConfig:
+    root: str
+    engine: str = "auto"
+    storage_options: Mapping[str, str] = field(default_factory=dict)
+    vacuum_retention_hours: int = 168
+
+    @property
+    def is_local(self) -> bool:
+        return not self.root.startswith(REMOTE_SCHEMES) or self.root.startswith("file://")
+
+
+@dataclass(frozen=True)
+class EnginesConfig:
+    graph: str = "auto"
+    nlp: str = "auto"
+
+
+@dataclass(frozen=True)
+class SparkConfig:
+    master: str | None
+    shuffle_partitions: int
+    conf: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class IngestConfig:
+    source_name: str
+    format: str = "auto"
+    column_mapping: Mapping[str, str] = field(default_factory=dict)
+    csv_delimiter: str = ","
+    timestamp_format: str | None = None
+    extensions: tuple[str, ...] = (".json", ".json.gz", ".ndjson", ".ndjson.gz", ".jsonl", ".csv")
+
+
+@dataclass(frozen=True)
+class Config:
+    env: str
+    app_name: str
+    lake: LakeConfig
+    engines: EnginesConfig
+    spark: SparkConfig
+    ingest: IngestConfig
+
+
+def default_conf_dir() -> Path:
+    """conf/ of the checkout (or the directory named by SOCIALAKE_CONF_DIR)."""
+    if os.environ.get(CONF_DIR_VARIABLE):
+        return Path(os.environ[CONF_DIR_VARIABLE])
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        if (parent / "conf" / "base.yaml").is_file():
+            return parent / "conf"
+    return Path.cwd() / "conf"
+
+
+def load_config(
+    env: str = DEFAULT_ENV,
+    *,
+    conf_dir: str | Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Config:
+    """Merge base.yaml, <env>.yaml, SOCIALAKE__A__B=value variables and `overrides` (nested
+    dict, highest precedence), then validate. Raises ConfigError with a one-line fix."""
+    conf_path = Path(conf_dir) if conf_dir is not None else default_conf_dir()
+    base_file = conf_path / "base.yaml"
+    if not base_file.is_file():
+        raise ConfigError(
+            f"no {base_file}: run from the socialake checkout or set {CONF_DIR_VARIABLE}=/path/to/conf"
+        )
+    env_file = conf_path / f"{env}.yaml"
+    if not env_file.is_file():
+        known = sorted(p.stem for p in conf_path.glob("*.yaml") if p.stem != "base")
+        raise ConfigError(f"unknown environment {env!r}: use one of {', '.join(known)} (files in {conf_path})")
+    merged = _deep_merge(_read_yaml(base_file), _read_yaml(env_file))
+    merged = _deep_merge(merged, _environment_overrides(os.environ if environ is None else environ))
+    if overrides:
+        merged = _deep_merge(merged, dict(overrides))
+    return _build(env, merged)
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark else ""
+        raise ConfigError(f"{path}{where} is not valid YAML: fix the syntax ({getattr(exc, 'problem', exc)})") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path} must hold a mapping at the top level, not {type(data).__name__}")
+    return data
+
+
+def _environment_overrides(environ: Mapping[str, str]) -> dict[str, Any]:
+    """SOCIALAKE__LAKE__ROOT=/data -> {"lake": {"root": "/data"}}; values parsed as YAML."""
+    result: dict[str, Any] = {}
+    for name, raw_value in environ.items():
+        if not name.startswith(ENV_PREFIX):
+            continue
+        path = [part.lower() for part in name[len(ENV_PREFIX):].split("__") if part]
+        if not path:
+            continue
+        try:
+            value = yaml.safe_load(raw_value) if raw_value != "" else None
+        except yaml.YAMLError:
+            value = raw_value
+        node = result
+        for part in path[:-1]:
+            node = node.setdefault(part, {})
+            if not isinstance(node, dict):
+                raise ConfigError(f"{name} conflicts with another SOCIALAKE__ variable: unset one of them")
+        node[path[-1]] = value
+    return result
+
+
+def _deep_merge(base: Mapping[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in top.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = _deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _section(data: Mapping[str, Any], name: str, allowed: set[str]) -> dict[str, Any]:
+    section = data.get(name) or {}
+    if not isinstance(section, Mapping):
+        raise ConfigError(f"'{name}' must be a mapping of settings, not {type(section).__name__}")
+    unknown = sorted(set(section) - allowed)
+    if unknown:
+        raise ConfigError(
+            f"unknown setting {name}.{unknown[0]}: remove it or use one of {', '.join(sorted(allowed))}"
+        )
+    return dict(section)
+
+
+def _choice(value: Any, allowed: tuple[str, ...], where: str) -> str:
+    if value not in allowed:
+        raise ConfigError(f"{where} is {value!r}: set it to one of {', '.join(allowed)}")
+    return str(value)
+
+
+def _positive_int(value: Any, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ConfigError(f"{where} is {value!r}: set it to a positive whole number")
+    return value
+
+
+def _string_map(value: Any, where: str) -> dict[str, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"{where} must be a mapping of names to values, not {type(value).__name__}")
+    return {str(k): ("true" if v is True else "false" if v is False else str(v)) for k, v in value.items()}
+
+
+def _build(env: str, data: Mapping[str, Any]) -> Config:
+    unknown = sorted(set(data) - {"app_name", "lake", "engines", "spark", "ingest"})
+    if unknown:
+        raise ConfigError(f"unknown top-level setting {unknown[0]!r}: remove it or fix its spelling")
+
+    lake = _section(data, "lake", {"root", "engine", "storage_options", "vacuum_retention_hours"})
+    root = lake.get("root")
+    if not root or not isinstance(root, str):
+        raise ConfigError("lake.root is empty: set it to a directory or URI (SOCIALAKE__LAKE__ROOT=/data/lake)")
+    if not root.startswith(REMOTE_SCHEMES):
+        root = str(Path(root).expanduser().resolve())
+    retention = lake.get("vacuum_retention_hours", 168)
+    if isinstance(retention, bool) or not isinstance(retention, int) or retention < 0:
+        raise ConfigError(f"lake.vacuum_retention_hours is {retention!r}: set it to hours >= 0")
+    lake_cfg = LakeConfig(
+        root=root.rstrip("/"),
+        engine=_choice(lake.get("engine", "auto"), LAKE_ENGINES, "lake.engine"),
+        storage_options=_string_map(lake.get("storage_options"), "lake.storage_options"),
+        vacuum_retention_hours=retention,
+    )
+
+    engines = _section(data, "engines", {"graph", "nlp"})
+    engines_cfg = EnginesConfig(
+        graph=_choice(engines.get("graph", "auto"), GRAPH_ENGINES, "engines.graph"),
+        nlp=_choice(engines.get("nlp", "auto"), NLP_ENGINES, "engines.nlp"),
+    )
+
+    spark = _section(data, "spark", {"master", "shuffle_partitions", "conf"})
+    master = spark.get("master")
+    if master is not None and not isinstance(master, str):
+        raise ConfigError(f"spark.master is {master!r}: set it to a master URL such as local[*], or null")
+    spark_cfg = SparkConfig(
+        master=master,
+        shuffle_partitions=_positive_int(spark.get("shuffle_partitions", 200), "spark.shuffle_partitions"),
+        conf=_string_map(spark.get("conf"), "spark.conf"),
+    )
+    if any(key == "spark.jars.packages" for key in spark_cfg.conf) and env in ("local", "test"):
+        raise ConfigError(
+            "spark.conf sets spark.jars.packages, which needs Maven: remove it from the local config "
+            "and pass jars to spark-submit on a cluster instead"
+        )
+
+    ingest = _section(
+        data,
+        "ingest",
+        {"source_name", "format", "column_mapping", "csv_delimiter", "timestamp_format", "extensions"},
+    )
+    source_name = ingest.get("source_name") or "default"
+    mapping = _string_map(ingest.get("column_mapping"), "ingest.column_mapping")
+    bad_fields = sorted(set(mapping) - set(PARSED_FIELDS.fieldNames()))
+    if bad_fields:
+        raise ConfigError(
+            f"ingest.column_mapping maps unknown field {bad_fields[0]!r}: use canonical names such as "
+            "post_id, author_id, author_handle, created_at, text, lang"
+        )
+    delimiter = ingest.get("csv_delimiter", ",")
+    if not isinstance(delimiter, str) or len(delimiter) != 1:
+        raise ConfigError(f"ingest.csv_delimiter is {delimiter!r}: set it to a single character such as ','")
+    extensions = ingest.get("extensions") or [".json", ".ndjson", ".jsonl", ".csv"]
+    if not isinstance(extensions, (list, tuple)) or not all(isinstance(e, str) and e for e in extensions):
+        raise ConfigError("ingest.extensions must be a list of file endings such as ['.json', '.ndjson.gz']")
+    ingest_cfg = IngestConfig(
+        source_name=str(source_name),
+        format=_choice(ingest.get("format", "auto"), ("auto",) + SOURCE_FORMATS, "ingest.format"),
+        column_mapping=mapping,
+        csv_delimiter=delimiter,
+        timestamp_format=ingest.get("timestamp_format"),
+        extensions=tuple(extensions),
+    )
+    return Config(
+        env=env,
+        app_name=str(data.get("app_name") or "socialake"),
+        lake=lake_cfg,
+        engines=engines_cfg,
+        spark=spark_cfg,
+        ingest=ingest_cfg,
+    )

@@ -1,0 +1,200 @@
+"""The lake interface: the only code in socialake that touches storage.
+
+Tables are addressed by name (`bronze.posts`) and live at `<lake root>/<layer>/<entity>` as
+Delta tables. Two engines implement the same contract:
+- `EmbeddedLake` (delta-rs + Spark's Python Data Source API) runs anywhere pip runs;
+- `DeltaSparkLake` (delta-spark) is used when the Delta jars are on the classpath.
+Both write real Delta tables: anything here can be opened by delta-spark, delta-rs, Polars or
+Trino, and every job commit is one history entry carrying the job's run id.
+"""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Sequence
+
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql.types import StructType
+
+from socialake.config import LakeConfig
+
+TABLE_NAME = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
+WRITE_MODES = ("append", "overwrite")
+RUN_ID_KEY = "socialake.run_id"
+OPERATION_KEY = "socialake.operation"
+ROWS_KEY = "socialake.rows"
+TOKEN_KEY = "socialake.commit_token"
+
+
+class LakeError(RuntimeError):
+    """A lake operation could not be done; the message says what to do about it."""
+
+
+class TableNotFoundError(LakeError):
+    pass
+
+
+@dataclass(frozen=True)
+class CommitResult:
+    """What one lake operation committed: the new table version (None when nothing was
+    committed, e.g. an append of zero rows to an existing table) and the rows it affected."""
+
+    table: str
+    version: int | None
+    rows: int
+    metrics: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    version: int
+    timestamp_ms: int
+    operation: str
+    run_id: str | None
+    parameters: Mapping[str, Any]
+
+
+def table_path(root: str, table: str) -> str:
+    """`bronze.posts` -> `<root>/bronze/posts`. Raises LakeError on a malformed name."""
+    if not TABLE_NAME.match(table):
+        raise LakeError(f"bad table name {table!r}: use layer.entity in lower case, e.g. bronze.posts")
+    layer, entity = table.split(".")
+    return f"{root.rstrip('/')}/{layer}/{entity}"
+
+
+class Lake(ABC):
+    """One interface over Delta tables. Engines differ in how they move bytes, never in what
+    a table contains."""
+
+    engine_name: str = "abstract"
+
+    def __init__(self, spark: SparkSession, cfg: LakeConfig) -> None:
+        self.spark = spark
+        self.cfg = cfg
+
+    def path(self, table: str) -> str:
+        return table_path(self.cfg.root, table)
+
+    @abstractmethod
+    def exists(self, table: str) -> bool:
+        """True when `table` is a Delta table (has a transaction log)."""
+
+    @abstractmethod
+    def read(self, table: str, *, version: int | None = None) -> DataFrame:
+        """The table's current snapshot, or the snapshot as of `version` (time travel)."""
+
+    @abstractmethod
+    def schema(self, table: str) -> StructType:
+        """The table's current schema."""
+
+    @abstractmethod
+    def _write(
+        self,
+        table: str,
+        rows: DataFrame,
+        *,
+        mode: str,
+        partition_by: Sequence[str],
+        run_id: str,
+        operation: str,
+    ) -> CommitResult:
+        """Commit `rows` as one transaction (engine-specific)."""
+
+    @abstractmethod
+    def delete(self, table: str, predicate: str, *, run_id: str) -> CommitResult:
+        """Delete the rows matching the SQL `predicate` in one commit."""
+
+    @abstractmethod
+    def vacuum(self, table: str, *, retention_hours: int | None = None, run_id: str) -> list[str]:
+        """Physically remove files no longer referenced by versions within the retention
+        (and files never committed). Returns the removed paths. retention_hours=0 makes the
+        current version the only one that can be read afterwards (used by erasure)."""
+
+    @abstractmethod
+    def optimize(self, table: str, *, run_id: str) -> Mapping[str, Any]:
+        """Compact small files into larger ones (one commit, no data change)."""
+
+    @abstractmethod
+    def history(self, table: str, *, limit: int | None = None) -> list[HistoryEntry]:
+        """Commits, newest first."""
+
+    @abstractmethod
+    def version(self, table: str) -> int:
+        """The current version number."""
+
+    # --- shared behaviour ----------------------------------------------------------------
+
+    def write(
+        self,
+        table: str,
+        rows: DataFrame,
+        *,
+        mode: str = "append",
+        partition_by: Sequence[str] = (),
+        run_id: str,
+        operation: str = "WRITE",
+    ) -> CommitResult:
+        """Append to or overwrite `table` in one commit; creates it on first write.
+
+        Appends must match the table's columns (order is aligned, missing nullable columns
+        become null); anything else is refused rather than silently evolving the schema.
+        """
+        if mode not in WRITE_MODES:
+            raise LakeError(f"write mode {mode!r} is not supported: use one of {', '.join(WRITE_MODES)}")
+        missing_partitions = [c for c in partition_by if c not in rows.columns]
+        if missing_partitions:
+            raise LakeError(f"partition column {missing_partitions[0]!r} is not a column of the rows written to {table}")
+        if self.exists(table):
+            if mode == "append":
+                rows = align_to_schema(rows, self.schema(table), table)
+            existing_partitions = self.partition_columns(table)
+            if partition_by and list(partition_by) != existing_partitions:
+                raise LakeError(
+                    f"{table} is partitioned by {existing_partitions}, not {list(partition_by)}: "
+                    "keep the table's partitioning or overwrite it into a new table"
+                )
+            partition_by = existing_partitions
+        return self._write(table, rows, mode=mode, partition_by=tuple(partition_by), run_id=run_id, operation=operation)
+
+    def merge_insert(self, table: str, rows: DataFrame, *, keys: Sequence[str], run_id: str) -> CommitResult:
+        """Insert the rows whose `keys` are not yet in `table` (and only the first of rows that
+        share a key); existing rows are never changed. One commit, or none when nothing is new."""
+        if not keys:
+            raise LakeError("merge_insert needs at least one key column")
+        new_rows = rows.dropDuplicates(list(keys))
+        if self.exists(table):
+            present = self.read(table).select(*keys)
+            new_rows = new_rows.join(present, on=list(keys), how="left_anti")
+        return self.write(table, new_rows, mode="append", run_id=run_id, operation="MERGE INSERT")
+
+    @abstractmethod
+    def partition_columns(self, table: str) -> list[str]:
+        """The table's partition columns, in order."""
+
+    def require(self, table: str) -> None:
+        if not self.exists(table):
+            raise TableNotFoundError(f"table {table} does not exist at {self.path(table)}: run the job that writes it first")
+
+
+def align_to_schema(rows: DataFrame, target: StructType, table: str) -> DataFrame:
+    """Select `rows`' columns in `target`'s order, casting to the target types; a missing
+    nullable column becomes null. Raises LakeError on extra or missing required columns."""
+    from pyspark.sql import functions as F
+
+    target_names = [f.name for f in target.fields]
+    extra = sorted(set(rows.columns) - set(target_names))
+    if extra:
+        raise LakeError(
+            f"column {extra[0]!r} is not in {table}'s schema: drop it before writing, or overwrite the table"
+        )
+    columns = []
+    for target_field in target.fields:
+        if target_field.name in rows.columns:
+            columns.append(F.col(target_field.name).cast(target_field.dataType).alias(target_field.name))
+        elif target_field.nullable:
+            columns.append(F.lit(None).cast(target_field.dataType).alias(target_field.name))
+        else:
+            raise LakeError(f"column {target_field.name!r} of {table} is required but missing from the rows written")
+    return rows.select(*columns)

@@ -1,0 +1,187 @@
+"""The embedded Delta engine: delta-rs for the protocol, Spark for the data.
+
+Writes go through the `socialake_delta` Python Data Source (executors write Parquet, the driver
+commits once). Reads resolve the table snapshot with delta-rs and hand Spark exactly the files
+of that snapshot, never a directory glob (which would resurrect removed files). Deletes,
+vacuum, optimize and history are delta-rs operations run from the driver.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any, Mapping, Sequence
+
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql.types import StructType
+
+from socialake.config import LakeConfig
+from socialake.lake.base import (
+    OPERATION_KEY,
+    ROWS_KEY,
+    RUN_ID_KEY,
+    TOKEN_KEY,
+    CommitResult,
+    HistoryEntry,
+    Lake,
+    LakeError,
+)
+from socialake.lake.delta_source import SOURCE_NAME, DeltaDataSource
+
+# Reader features this engine cannot honour: reading such a table through a plain file list
+# would return wrong rows, so it is refused instead.
+UNSUPPORTED_READER_FEATURES = {"deletionVectors", "columnMapping"}
+
+
+class EmbeddedLake(Lake):
+    engine_name = "embedded"
+
+    def __init__(self, spark: SparkSession, cfg: LakeConfig) -> None:
+        super().__init__(spark, cfg)
+        spark.dataSource.register(DeltaDataSource)
+        self._storage_options = dict(cfg.storage_options)
+
+    # --- reads ----------------------------------------------------------------------------
+    def exists(self, table: str) -> bool:
+        from deltalake import DeltaTable
+
+        return DeltaTable.is_deltatable(self.path(table), storage_options=self._storage_options)
+
+    def _table(self, table: str, version: int | None = None) -> Any:
+        from deltalake import DeltaTable
+        from deltalake.exceptions import TableNotFoundError as DeltaRsNotFound
+
+        self.require(table)
+        try:
+            return DeltaTable(self.path(table), version=version, storage_options=self._storage_options)
+        except DeltaRsNotFound as exc:
+            raise LakeError(f"{table} has no version {version}: read a version listed by history()") from exc
+        except Exception as exc:  # delta-rs raises generic errors for missing/expired versions
+            if version is not None:
+                raise LakeError(
+                    f"cannot read {table} as of version {version} ({exc}): pick a version listed by "
+                    "history() that vacuum has not removed"
+                ) from exc
+            raise
+
+    def schema(self, table: str) -> StructType:
+        return _spark_schema(self._table(table))
+
+    def partition_columns(self, table: str) -> list[str]:
+        return list(self._table(table).metadata().partition_columns)
+
+    def read(self, table: str, *, version: int | None = None) -> DataFrame:
+        delta_table = self._table(table, version)
+        protocol = delta_table.protocol()
+        unsupported = UNSUPPORTED_READER_FEATURES & set(protocol.reader_features or [])
+        if unsupported:
+            raise LakeError(
+                f"{table} uses Delta reader feature {sorted(unsupported)[0]}, which the embedded engine "
+                "cannot read: run with the delta-spark engine (lake.engine=delta-spark) for this table"
+            )
+        schema = _spark_schema(delta_table)
+        files = delta_table.file_uris()
+        if not files:
+            return self.spark.createDataFrame([], schema)
+        reader = self.spark.read.schema(schema)
+        if delta_table.metadata().partition_columns:
+            reader = reader.option("basePath", self.path(table))
+        return reader.parquet(*files)
+
+    def version(self, table: str) -> int:
+        return self._table(table).version()
+
+    def history(self, table: str, *, limit: int | None = None) -> list[HistoryEntry]:
+        entries = []
+        for commit in self._table(table).history(limit):
+            entries.append(
+                HistoryEntry(
+                    version=int(commit["version"]),
+                    timestamp_ms=int(commit.get("timestamp", 0)),
+                    operation=str(commit.get(OPERATION_KEY) or commit.get("operation", "")),
+                    run_id=commit.get(RUN_ID_KEY),
+                    parameters={k: v for k, v in commit.items() if k not in ("version", "timestamp")},
+                )
+            )
+        return entries
+
+    # --- writes ---------------------------------------------------------------------------
+    def _write(
+        self,
+        table: str,
+        rows: DataFrame,
+        *,
+        mode: str,
+        partition_by: Sequence[str],
+        run_id: str,
+        operation: str,
+    ) -> CommitResult:
+        token = uuid.uuid4().hex
+        before = self.version(table) if self.exists(table) else None
+        (
+            rows.write.format(SOURCE_NAME)
+            .mode(mode)
+            .option("path", self.path(table))
+            .option("partition_by", json.dumps(list(partition_by)))
+            .option("storage_options", json.dumps(self._storage_options))
+            .option("run_id", run_id)
+            .option("operation", operation)
+            .option("commit_token", token)
+            .save()
+        )
+        return self._committed(table, token, before)
+
+    def _committed(self, table: str, token: str, before: int | None) -> CommitResult:
+        """Find our commit by its token (the data source commits in another process)."""
+        current = self.version(table)
+        if before is not None and current == before:
+            return CommitResult(table=table, version=None, rows=0)
+        for commit in self._table(table).history(current - (before if before is not None else -1)):
+            if commit.get(TOKEN_KEY) == token:
+                return CommitResult(table=table, version=int(commit["version"]), rows=int(commit.get(ROWS_KEY, 0)))
+        raise LakeError(
+            f"the write to {table} finished but its commit is not in the table's history: "
+            "another writer may have overwritten it; re-run the job"
+        )
+
+    def delete(self, table: str, predicate: str, *, run_id: str) -> CommitResult:
+        from deltalake import CommitProperties
+
+        delta_table = self._table(table)
+        metrics = delta_table.delete(
+            predicate,
+            commit_properties=CommitProperties(
+                custom_metadata={RUN_ID_KEY: run_id, OPERATION_KEY: "DELETE"}
+            ),
+        )
+        deleted = int(metrics.get("num_deleted_rows", 0) or 0)
+        version = delta_table.version() if deleted or metrics.get("num_removed_files") else None
+        return CommitResult(table=table, version=version, rows=deleted, metrics=metrics)
+
+    def vacuum(self, table: str, *, retention_hours: int | None = None, run_id: str) -> list[str]:
+        from deltalake import CommitProperties
+
+        hours = self.cfg.vacuum_retention_hours if retention_hours is None else retention_hours
+        return self._table(table).vacuum(
+            retention_hours=hours,
+            dry_run=False,
+            enforce_retention_duration=False,
+            full=True,
+            commit_properties=CommitProperties(custom_metadata={RUN_ID_KEY: run_id, OPERATION_KEY: "VACUUM"}),
+        )
+
+    def optimize(self, table: str, *, run_id: str) -> Mapping[str, Any]:
+        from deltalake import CommitProperties
+
+        return self._table(table).optimize.compact(
+            commit_properties=CommitProperties(custom_metadata={RUN_ID_KEY: run_id, OPERATION_KEY: "OPTIMIZE"})
+        )
+
+
+def _spark_schema(delta_table: Any) -> StructType:
+    """Spark schema of a delta-rs table (through Arrow), keeping nullability."""
+    import pyarrow as pa
+    from pyspark.sql.pandas.types import from_arrow_schema
+
+    arrow_schema = pa.schema(delta_table.schema().to_arrow())
+    return from_arrow_schema(arrow_schema, prefer_timestamp_ntz=False)
