@@ -117,7 +117,7 @@ class DeltaArrowWriter(DataSourceArrowWriter):
             info = filesystem.get_file_info(f"{root}/{name}")
             actions.append(
                 {
-                    "path": urllib.parse.quote(name, safe="/="),
+                    "path": name,  # delta-rs URI-encodes it in the log itself
                     "size": info.size,
                     "partition_values": values,
                     "modification_time": int(time.time() * 1000),
@@ -185,7 +185,7 @@ class DeltaArrowWriter(DataSourceArrowWriter):
         for message in messages:
             for action in (message.actions if message else []):
                 try:
-                    filesystem.delete_file(f"{root}/{urllib.parse.unquote(action['path'])}")
+                    filesystem.delete_file(f"{root}/{action['path']}")
                 except OSError:
                     pass  # already gone; vacuum removes anything left
 

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import json
 import uuid
+from functools import reduce
+from urllib.parse import unquote
 from typing import Any, Mapping, Sequence
 
+from pyspark.errors import AnalysisException
 from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
 from pyspark.sql.types import StructType
 
 from socialake.config import LakeConfig
@@ -80,13 +84,28 @@ class EmbeddedLake(Lake):
                 "cannot read: run with the delta-spark engine (lake.engine=delta-spark) for this table"
             )
         schema = _spark_schema(delta_table)
-        files = delta_table.file_uris()
-        if not files:
+        partitions = list(delta_table.metadata().partition_columns)
+        files_by_partition = _files_by_partition(delta_table, partitions)
+        if not files_by_partition:
             return self.spark.createDataFrame([], schema)
-        reader = self.spark.read.schema(schema)
-        if delta_table.metadata().partition_columns:
-            reader = reader.option("basePath", self.path(table))
-        return reader.parquet(*files)
+        data_schema = StructType([f for f in schema.fields if f.name not in partitions])
+        parts = []
+        try:
+            for values, files in files_by_partition.items():
+                part = self.spark.read.schema(data_schema).parquet(*files)
+                # Partition values come from the Delta log, never from directory names:
+                # writers escape those differently, the log is the truth.
+                for column, value in zip(partitions, values):
+                    part = part.withColumn(column, F.lit(value).cast(schema[column].dataType))
+                parts.append(part.select(*schema.fieldNames()))
+        except AnalysisException as exc:
+            if "PATH_NOT_FOUND" in str(exc):
+                raise LakeError(
+                    f"{table} version {version if version is not None else 'current'} refers to files that are "
+                    "gone (removed by vacuum): read a newer version"
+                ) from None
+            raise
+        return reduce(DataFrame.unionByName, parts)
 
     def version(self, table: str) -> int:
         return self._table(table).version()
@@ -176,6 +195,23 @@ class EmbeddedLake(Lake):
         return self._table(table).optimize.compact(
             commit_properties=CommitProperties(custom_metadata={RUN_ID_KEY: run_id, OPERATION_KEY: "OPTIMIZE"})
         )
+
+
+def _files_by_partition(delta_table: Any, partitions: list[str]) -> dict[tuple, list[str]]:
+    """The snapshot's data files grouped by their partition values (as logged)."""
+    files = delta_table.file_uris()
+    if not partitions:
+        return {(): files} if files else {}
+    import pyarrow as pa
+
+    actions = pa.table(delta_table.get_add_actions(flatten=True)).to_pydict()
+    # Data file names are unique (writers put a UUID in them); the log's paths are URI-encoded.
+    uri_by_name = {uri.rsplit("/", 1)[-1]: uri for uri in files}
+    grouped: dict[tuple, list[str]] = {}
+    for index, logged_path in enumerate(actions["path"]):
+        values = tuple(actions[f"partition.{c}"][index] for c in partitions)
+        grouped.setdefault(values, []).append(uri_by_name[unquote(logged_path).rsplit("/", 1)[-1]])
+    return grouped
 
 
 def _spark_schema(delta_table: Any) -> StructType:

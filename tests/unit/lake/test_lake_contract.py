@@ -1,0 +1,159 @@
+"""The lake interface's contract, on the engine this session selects (embedded here).
+
+Expectations are written from the Delta protocol and the inputs, and cross-checked with two
+independent readers (delta-rs and Polars), never with the engine's own read alone.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import polars as pl
+import pytest
+from deltalake import DeltaTable
+from pyspark.sql import Row
+from pyspark.testing import assertDataFrameEqual
+
+from socialake.lake import LakeError, TableNotFoundError, table_path
+
+SCHEMA = "id long, name string, ts timestamp, tags array<string>, ref struct<kind:string,n:long>"
+T0 = datetime(2026, 1, 2, 3, 4, 5, 123456, tzinfo=timezone.utc)
+
+
+def rows(ids, name="a"):
+    return [(i, f"{name}{i}", T0, [f"t{i}", "x"], ("k", i * 10)) for i in ids]
+
+
+def test_table_names_map_to_layer_directories():
+    assert table_path("/data/lake", "bronze.posts") == "/data/lake/bronze/posts"
+    assert table_path("s3a://bucket/lake/", "gold.alerts") == "s3a://bucket/lake/gold/alerts"
+    for bad in ("posts", "Bronze.posts", "bronze.posts.x", "bronze.p-1", "../x.y"):
+        with pytest.raises(LakeError, match="layer.entity"):
+            table_path("/lake", bad)
+
+
+def test_write_creates_a_delta_table_that_other_readers_open(spark, lake, table_name):
+    frame = spark.createDataFrame(rows(range(5)), SCHEMA)
+    result = lake.write(table_name, frame, run_id="run-1")
+
+    assert (result.version, result.rows) == (0, 5)
+    assertDataFrameEqual(lake.read(table_name), frame)
+    path = lake.path(table_name)
+    assert (Path(path) / "_delta_log" / "00000000000000000000.json").is_file()
+    by_delta_rs = DeltaTable(path).to_pyarrow_table().sort_by("id")
+    assert by_delta_rs.column("id").to_pylist() == [0, 1, 2, 3, 4]
+    assert by_delta_rs.column("ts").to_pylist()[0] == T0  # microseconds, UTC, unchanged
+    by_polars = pl.read_delta(path).sort("id")
+    assert by_polars["name"].to_list() == ["a0", "a1", "a2", "a3", "a4"]
+    assert by_polars["tags"].to_list()[3] == ["t3", "x"]
+    assert by_polars["ref"].struct.field("n").to_list() == [0, 10, 20, 30, 40]
+
+
+def test_each_write_is_one_history_entry_with_the_run_id(spark, lake, table_name):
+    lake.write(table_name, spark.createDataFrame(rows(range(3)), SCHEMA).repartition(3), run_id="run-a")
+    lake.write(table_name, spark.createDataFrame(rows(range(3, 6)), SCHEMA).repartition(2), run_id="run-b")
+
+    history = lake.history(table_name)
+    assert [(h.version, h.run_id) for h in history] == [(1, "run-b"), (0, "run-a")]
+    delta_rs_history = DeltaTable(lake.path(table_name)).history()
+    assert len(delta_rs_history) == 2  # three tasks wrote files, but one commit per job write
+
+
+def test_read_as_of_a_version_and_overwrite_never_resurrects_removed_files(spark, lake, table_name):
+    lake.write(table_name, spark.createDataFrame(rows(range(4)), SCHEMA), run_id="r0")
+    lake.write(table_name, spark.createDataFrame(rows(range(10, 12), "b"), SCHEMA), mode="overwrite", run_id="r1")
+
+    assert sorted(r.id for r in lake.read(table_name).collect()) == [10, 11]
+    assert sorted(r.id for r in lake.read(table_name, version=0).collect()) == [0, 1, 2, 3]
+    parquet_files = list(Path(lake.path(table_name)).glob("*.parquet"))
+    assert len(parquet_files) >= 2  # the old files are still on disk, just not in the snapshot
+    with pytest.raises(LakeError, match="version 7"):
+        lake.read(table_name, version=7)
+
+
+def test_partitioned_write_round_trips_awkward_partition_values(spark, lake, table_name):
+    frame = spark.createDataFrame(
+        [(1, "x"), (2, "a b/c"), (3, None), (4, "x"), (5, "ü%=")], "id long, platform string"
+    )
+    lake.write(table_name, frame, partition_by=["platform"], run_id="r")
+
+    assert lake.partition_columns(table_name) == ["platform"]
+    assertDataFrameEqual(lake.read(table_name), frame)
+    by_delta_rs = DeltaTable(lake.path(table_name)).to_pyarrow_table()
+    assert sorted(zip(by_delta_rs["id"].to_pylist(), by_delta_rs["platform"].to_pylist())) == [
+        (1, "x"), (2, "a b/c"), (3, None), (4, "x"), (5, "ü%=")
+    ]
+    assert (Path(lake.path(table_name)) / "platform=x").is_dir()
+
+
+def test_append_aligns_columns_and_refuses_unknown_ones(spark, lake, table_name):
+    lake.write(table_name, spark.createDataFrame([(1, "a")], "id long, name string"), run_id="r")
+    lake.write(table_name, spark.createDataFrame([("b", 2)], "name string, id long"), run_id="r")
+    lake.write(table_name, spark.createDataFrame([(3,)], "id long"), run_id="r")
+
+    assertDataFrameEqual(lake.read(table_name), [Row(id=1, name="a"), Row(id=2, name="b"), Row(id=3, name=None)])
+    with pytest.raises(LakeError, match="'extra' is not in"):
+        lake.write(table_name, spark.createDataFrame([(4, "d", 1)], "id long, name string, extra int"), run_id="r")
+    with pytest.raises(LakeError, match="write mode 'upsert'"):
+        lake.write(table_name, spark.createDataFrame([(4, "d")], "id long, name string"), mode="upsert", run_id="r")
+
+
+def test_merge_insert_adds_only_new_keys_once(spark, lake, table_name):
+    lake.write(table_name, spark.createDataFrame([(1, "old"), (2, "old")], "k long, v string"), run_id="r0")
+    incoming = spark.createDataFrame([(2, "new"), (3, "new"), (3, "new"), (4, "new")], "k long, v string")
+
+    result = lake.merge_insert(table_name, incoming, keys=["k"], run_id="r1")
+
+    assert result.rows == 2
+    assertDataFrameEqual(
+        lake.read(table_name),
+        [Row(k=1, v="old"), Row(k=2, v="old"), Row(k=3, v="new"), Row(k=4, v="new")],
+    )
+    again = lake.merge_insert(table_name, incoming, keys=["k"], run_id="r2")
+    assert (again.version, again.rows) == (None, 0)
+    assert len(lake.history(table_name)) == 2  # nothing new, no empty commit
+
+
+def test_merge_insert_creates_the_table_even_when_empty(spark, lake, table_name):
+    result = lake.merge_insert(table_name, spark.createDataFrame([], "k long, v string"), keys=["k"], run_id="r")
+
+    assert result.rows == 0 and lake.exists(table_name)
+    assert lake.read(table_name).count() == 0
+    assert [f.name for f in lake.schema(table_name).fields] == ["k", "v"]
+
+
+def test_delete_where_then_vacuum_makes_the_rows_unrecoverable(spark, lake, table_name):
+    lake.write(table_name, spark.createDataFrame(rows(range(6)), SCHEMA), run_id="r0")
+
+    deleted = lake.delete(table_name, "id >= 4", run_id="erase")
+
+    assert deleted.rows == 2
+    assert sorted(r.id for r in lake.read(table_name).collect()) == [0, 1, 2, 3]
+    assert lake.read(table_name, version=0).count() == 6  # still recoverable before vacuum
+    removed = lake.vacuum(table_name, retention_hours=0, run_id="vac")
+    assert len(removed) >= 1
+    live = set(DeltaTable(lake.path(table_name)).file_uris())
+    on_disk = {str(p) for p in Path(lake.path(table_name)).rglob("*.parquet")}
+    assert on_disk == live
+    with pytest.raises(LakeError):
+        lake.read(table_name, version=0).collect()
+
+
+def test_optimize_compacts_small_files_without_changing_rows(spark, lake, table_name):
+    for start in range(0, 12, 3):
+        lake.write(table_name, spark.createDataFrame(rows(range(start, start + 3)), SCHEMA).repartition(3), run_id="r")
+    files_before = len(DeltaTable(lake.path(table_name)).file_uris())
+
+    metrics = lake.optimize(table_name, run_id="opt")
+
+    files_after = len(DeltaTable(lake.path(table_name)).file_uris())
+    assert files_before >= 8 and files_after == 1
+    assert metrics["numFilesRemoved"] == files_before
+    assert sorted(r.id for r in lake.read(table_name).collect()) == list(range(12))
+
+
+def test_missing_table_is_a_clear_error(lake):
+    assert not lake.exists("test.never_written")
+    with pytest.raises(TableNotFoundError, match="run the job that writes it first"):
+        lake.read("test.never_written")
