@@ -1,0 +1,251 @@
+"""`socialake` command line: one subcommand per job, plus lake maintenance.
+
+Each job's shape: parse args -> load config -> build session -> stage.run() -> stop -> exit code.
+Bad arguments and config problems print one line naming the fix and exit with 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Sequence
+
+from socialake.config import Config, ConfigError, load_config
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+# The sample generator writes a generic CSV with these columns (see socialake.sample).
+SAMPLE_CSV_MAPPING = {
+    "post_id": "id",
+    "author_id": "user_id",
+    "author_handle": "user_name",
+    "created_at": "created_at",
+    "text": "text",
+    "lang": "lang",
+}
+
+
+class UsageError(ValueError):
+    """A bad argument: the message is one line that says what to pass instead."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="socialake", description="Social media data mining on a Delta lakehouse.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def with_env(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p.add_argument("--env", default="local", help="configuration environment: conf/<env>.yaml (default: local)")
+        p.add_argument("--lake-root", help="override lake.root (directory or s3a:// / abfss:// URI)")
+        return p
+
+    gen = sub.add_parser("generate", help="write seeded sample data in the platforms' native formats")
+    gen.add_argument("--out", required=True, help="output directory")
+    gen.add_argument("--posts", type=int, default=10_000, help="number of posts, 1,000 to 10,000,000")
+    gen.add_argument("--seed", type=int, default=7)
+    gen.add_argument("--force", action="store_true", help="replace a non-empty output directory")
+
+    ingest = with_env(sub.add_parser("ingest", help="land platform files in bronze.posts / bronze.quarantine"))
+    ingest.add_argument("--input", action="append", required=True, help="file or directory (repeatable)")
+    ingest.add_argument("--source-name", help="recorded as source_name (default: ingest.source_name)")
+    ingest.add_argument("--format", help="force a format instead of detecting it (x_v2, x_v1.1, reddit_api, "
+                        "pushshift, mastodon, jetstream, csv, jsonl)")
+    ingest.add_argument("--collected-at", help="ISO-8601 time the data was collected (default: file mtime)")
+    ingest.add_argument("--run-id", help="run id to record (default: generated)")
+
+    demo = with_env(sub.add_parser("demo", help="generate sample data and run the pipeline end to end"))
+    demo.add_argument("--posts", type=int, default=20_000)
+    demo.add_argument("--seed", type=int, default=7)
+    demo.add_argument("--data", default="./data/sample", help="where the sample data is generated")
+
+    history = with_env(sub.add_parser("history", help="show a table's commits"))
+    history.add_argument("table", help="e.g. bronze.posts")
+    history.add_argument("--limit", type=int, default=20)
+
+    vacuum = with_env(sub.add_parser("vacuum", help="remove files older table versions no longer need"))
+    vacuum.add_argument("table")
+    vacuum.add_argument("--retention-hours", type=int, help="default: lake.vacuum_retention_hours")
+
+    optimize = with_env(sub.add_parser("optimize", help="compact a table's small files"))
+    optimize.add_argument("table")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = _parser().parse_args(argv)
+    handlers: dict[str, Callable[[argparse.Namespace], int]] = {
+        "generate": _generate,
+        "ingest": _ingest,
+        "demo": _demo,
+        "history": _history,
+        "vacuum": _vacuum,
+        "optimize": _optimize,
+    }
+    try:
+        return handlers[args.command](args)
+    except (ConfigError, UsageError, FileNotFoundError) as exc:
+        print(f"socialake {args.command}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _config(args: argparse.Namespace, **overrides: object) -> Config:
+    tree: dict = {}
+    if getattr(args, "lake_root", None):
+        tree["lake"] = {"root": args.lake_root}
+    for dotted, value in overrides.items():
+        section, key = dotted.split("__")
+        tree.setdefault(section, {})[key] = value
+    return load_config(args.env, overrides=tree)
+
+
+def _with_session(cfg: Config, work: Callable[..., int]) -> int:
+    from socialake.lake import open_lake
+    from socialake.session import build_session
+
+    spark = build_session(cfg)
+    try:
+        return work(spark, open_lake(spark, cfg))
+    finally:
+        spark.stop()
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(f"--collected-at {value!r} is not ISO-8601: use e.g. 2026-11-01T12:00:00Z") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from socialake.sample import generate
+    from socialake.sample.cli import check_arguments
+
+    check_arguments(Path(args.out), args.posts, force=args.force)
+    summary = generate(Path(args.out), args.posts, args.seed, force=args.force)
+    print(f"wrote {summary['n_posts']:,} posts to {Path(args.out) / 'landing'} (truth in {Path(args.out) / 'truth'})")
+    return EXIT_OK
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    from socialake.bronze import ingest
+
+    cfg = _config(args)
+    collected_at = _parse_time(args.collected_at)
+    for path in args.input:
+        if "://" not in path and not Path(path).exists():
+            raise UsageError(f"--input {path} does not exist: pass a file or directory of platform exports")
+
+    def work(spark, lake) -> int:
+        report = ingest.run(
+            spark,
+            cfg,
+            lake,
+            inputs=[_as_uri(p) for p in args.input],
+            run_id=args.run_id or ingest.new_run_id(),
+            source_name=args.source_name,
+            source_format=args.format,
+            collected_at=collected_at,
+        )
+        print(report.render())
+        print(f"tables under {cfg.lake.root} (engine: {lake.engine_name})")
+        return EXIT_OK
+
+    return _with_session(cfg, _guard(work))
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from socialake.bronze import ingest
+    from socialake.sample import generate
+
+    data = Path(args.data)
+    truth = data / "truth" / "truth.json"
+    if not truth.is_file():
+        print(f"generating {args.posts:,} sample posts (seed {args.seed}) in {data} ...", flush=True)
+        generate(data, args.posts, args.seed, force=True)
+    else:
+        print(f"using the sample data already in {data} (delete it to regenerate)")
+    cfg = _config(args, ingest__column_mapping=SAMPLE_CSV_MAPPING, ingest__source_name="sample")
+
+    def work(spark, lake) -> int:
+        report = ingest.run(spark, cfg, lake, inputs=[_as_uri(str(data / "landing"))], run_id=ingest.new_run_id())
+        print(report.render())
+        print()
+        print(f"Delta tables (engine: {lake.engine_name}):")
+        for table in ("bronze.posts", "bronze.quarantine"):
+            print(f"  {table:<20} {lake.path(table)}   version {lake.version(table)}")
+        print("open one with: python -c \"import polars as pl; print(pl.read_delta('"
+              + lake.path("bronze.posts") + "').head())\"")
+        return EXIT_OK
+
+    return _with_session(cfg, _guard(work))
+
+
+def _history(args: argparse.Namespace) -> int:
+    cfg = _config(args)
+
+    def work(spark, lake) -> int:
+        for entry in lake.history(args.table, limit=args.limit):
+            moment = datetime.fromtimestamp(entry.timestamp_ms / 1000, timezone.utc).isoformat(timespec="seconds")
+            print(f"{entry.version:>6}  {moment}  {entry.operation:<14} run {entry.run_id or '-'}")
+        return EXIT_OK
+
+    return _with_session(cfg, _guard(work))
+
+
+def _vacuum(args: argparse.Namespace) -> int:
+    from socialake.bronze.ingest import new_run_id
+
+    cfg = _config(args)
+
+    def work(spark, lake) -> int:
+        removed = lake.vacuum(args.table, retention_hours=args.retention_hours, run_id=new_run_id())
+        print(f"vacuum {args.table}: removed {len(removed)} file(s)")
+        return EXIT_OK
+
+    return _with_session(cfg, _guard(work))
+
+
+def _optimize(args: argparse.Namespace) -> int:
+    from socialake.bronze.ingest import new_run_id
+
+    cfg = _config(args)
+
+    def work(spark, lake) -> int:
+        metrics = lake.optimize(args.table, run_id=new_run_id())
+        print(f"optimize {args.table}: {metrics.get('numFilesRemoved', '?')} file(s) compacted into "
+              f"{metrics.get('numFilesAdded', '?')}")
+        return EXIT_OK
+
+    return _with_session(cfg, _guard(work))
+
+
+def _guard(work: Callable[..., int]) -> Callable[..., int]:
+    """Turn the lake's and ingest's expected failures into one-line messages."""
+    from socialake.bronze.ingest import ReconciliationError
+    from socialake.lake import LakeError
+
+    def guarded(spark, lake) -> int:
+        try:
+            return work(spark, lake)
+        except LakeError as exc:
+            print(f"socialake: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        except ReconciliationError as exc:
+            print(f"socialake: {exc}", file=sys.stderr)
+            return EXIT_FAILED
+
+    return guarded
+
+
+def _as_uri(path: str) -> str:
+    return path if "://" in path else Path(path).resolve().as_uri()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
