@@ -75,13 +75,14 @@ class Config:
 
 
 def default_conf_dir() -> Path:
-    """conf/ of the checkout (or the directory named by SOCIALAKE_CONF_DIR)."""
+    """SOCIALAKE_CONF_DIR if set, else the nearest conf/ holding base.yaml above the working
+    directory or above this package (an editable install or a checkout)."""
     if os.environ.get(CONF_DIR_VARIABLE):
         return Path(os.environ[CONF_DIR_VARIABLE])
-    here = Path(__file__).resolve()
-    for parent in here.parents:
-        if (parent / "conf" / "base.yaml").is_file():
-            return parent / "conf"
+    for start in (Path.cwd(), Path(__file__).resolve().parent):
+        for folder in (start, *start.parents):
+            if (folder / "conf" / "base.yaml").is_file():
+                return folder / "conf"
     return Path.cwd() / "conf"
 
 

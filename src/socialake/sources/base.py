@@ -60,3 +60,23 @@ class ParsedRecord:
     fields: Mapping[str, Any]
     raw: Any
     location: str
+
+
+@dataclass(frozen=True)
+class RejectedRecord:
+    """A part of a document that cannot become a bronze row; the reader sends it to quarantine.
+
+    Parsers yield these (rather than raising `RecordError`) for one bad element of a document
+    that also holds good ones, so that one bad tweet does not cost its 99 neighbours.
+    `reason_code` is one of schemas.REASON_CODES. `raw` is the JSON value it came from: when
+    `location` is "$" (the whole document or line) the reader stores the exact input bytes,
+    otherwise the canonical JSON of `raw`. `platform` / `source_format` may be None when the
+    document was not recognised.
+    """
+
+    reason_code: str
+    reason: str
+    raw: Any
+    location: str
+    platform: str | None = None
+    source_format: str | None = None
