@@ -1,0 +1,306 @@
+"""Bronze ingest: platform files -> bronze.posts and bronze.quarantine, losing nothing.
+
+Flow of `run()`:
+  list input files (any Hadoop/pyarrow filesystem) -> parse each file on an executor with the
+  platform parsers (mapInArrow) -> split parsed rows from quarantined records ->
+  insert-only merge by payload hash / quarantine id (re-ingesting the same input adds nothing)
+  -> reconcile: records read = rows added + quarantined + already present, checked, not assumed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Iterator, Sequence
+
+import pyarrow as pa
+from pyspark import StorageLevel
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+from pyspark.sql.types import StringType, StructField, StructType
+
+from socialake.config import Config
+from socialake.lake import Lake
+from socialake.schemas import (
+    BRONZE_POSTS,
+    BRONZE_POSTS_SCHEMA,
+    BRONZE_QUARANTINE,
+    BRONZE_QUARANTINE_SCHEMA,
+    PAYLOAD_SHA256,
+    PLATFORM,
+    QUARANTINE_ID,
+    REASON_CODE,
+    REASON_READ_ERROR,
+    SOURCE_FORMAT,
+)
+from socialake.sources.base import KIND_POST, KIND_QUARANTINE, ReadContext
+
+log = logging.getLogger(__name__)
+
+KIND = "_kind"
+ROWS_PER_BATCH = 4096
+
+# Parsed records of both kinds travel in one DataFrame: every bronze column, the quarantine-only
+# columns, and the kind. All nullable, since each kind leaves the other's columns empty.
+_QUARANTINE_ONLY = [f for f in BRONZE_QUARANTINE_SCHEMA.fields if f.name not in BRONZE_POSTS_SCHEMA.fieldNames()]
+STAGED_SCHEMA = StructType(
+    [StructField(KIND, StringType(), False)]
+    + [StructField(f.name, f.dataType, True) for f in BRONZE_POSTS_SCHEMA.fields + _QUARANTINE_ONLY]
+)
+
+
+class ReconciliationError(RuntimeError):
+    """The counts do not add up: records would have been lost or double counted."""
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    run_id: str
+    files: int
+    records_read: int
+    posts_read: int
+    posts_added: int
+    posts_already_present: int
+    quarantine_read: int
+    quarantine_added: int
+    quarantine_already_present: int
+    posts_version: int | None
+    quarantine_version: int | None
+    by_format: dict[str, int] = field(default_factory=dict)
+    by_reason: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def already_present(self) -> int:
+        return self.posts_already_present + self.quarantine_already_present
+
+    @property
+    def balanced(self) -> bool:
+        return self.records_read == self.posts_added + self.quarantine_added + self.already_present
+
+    def render(self) -> str:
+        """The reconciliation as a person reads it."""
+        lines = [
+            f"bronze ingest, run {self.run_id}: {self.files} file(s)",
+            f"  records read        {self.records_read:>12,}",
+            f"  rows added          {self.posts_added:>12,}   -> {BRONZE_POSTS} (version {self.posts_version})",
+            f"  quarantined         {self.quarantine_added:>12,}   -> {BRONZE_QUARANTINE} (version {self.quarantine_version})",
+            f"  already present     {self.already_present:>12,}   (same payload ingested before or twice in this input)",
+            f"  reconciled: {self.records_read:,} = {self.posts_added:,} + {self.quarantine_added:,} + "
+            f"{self.already_present:,}  {'OK' if self.balanced else 'MISMATCH'}",
+        ]
+        if self.by_format:
+            lines.append("  parsed by format:   " + ", ".join(f"{k} {v:,}" for k, v in sorted(self.by_format.items())))
+        if self.by_reason:
+            lines.append("  quarantine reasons: " + ", ".join(f"{k} {v:,}" for k, v in sorted(self.by_reason.items())))
+        return "\n".join(lines)
+
+
+def new_run_id(now: datetime | None = None) -> str:
+    """Sortable, unique run id: 20261122T101500Z-3f2a9c1d."""
+    import uuid
+
+    moment = (now or datetime.now(timezone.utc)).strftime("%Y%m%dT%H%M%SZ")
+    return f"{moment}-{uuid.uuid4().hex[:8]}"
+
+
+# --- listing ---------------------------------------------------------------------------------
+
+def list_input_files(spark: SparkSession, inputs: Sequence[str], *, extensions: Sequence[str]) -> DataFrame:
+    """One row per input file (path, size, modification time) under `inputs` (files or
+    directories, recursively, any filesystem Spark can list), keeping the given endings.
+    Spark's binaryFile source lists without reading file contents."""
+    listed = (
+        spark.read.format("binaryFile")
+        .option("recursiveFileLookup", "true")
+        .load(list(inputs))
+        .select("path", "length", "modificationTime")
+    )
+    lowered = F.lower(F.col("path"))
+    wanted = None
+    for ending in extensions:
+        cond = lowered.endswith(ending.lower())
+        wanted = cond if wanted is None else wanted | cond
+    return listed.where(wanted) if wanted is not None else listed
+
+
+# --- parsing (runs on executors) -------------------------------------------------------------
+
+def parse_files(files: DataFrame, *, context: ReadContext, partitions: int) -> DataFrame:
+    """Parse every listed file with the platform parsers on the executors. Returns rows of
+    STAGED_SCHEMA: `_kind` says whether a row is a bronze post or a quarantined record."""
+    spread = files.repartition(max(1, partitions))
+
+    def parse_partition(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        yield from _parse_batches(batches, context)
+
+    return spread.mapInArrow(parse_partition, STAGED_SCHEMA)
+
+
+def _parse_batches(batches: Iterator[pa.RecordBatch], context: ReadContext) -> Iterator[pa.RecordBatch]:
+    from socialake.lake.delta_source import spark_to_arrow_schema
+    from socialake.sources.reader import read_records
+
+    arrow_schema = spark_to_arrow_schema(STAGED_SCHEMA)
+    buffer: list[dict] = []
+    for batch in batches:
+        for item in batch.to_pylist():
+            path, mtime = item["path"], item["modificationTime"]
+            if mtime is not None and mtime.tzinfo is None:
+                mtime = mtime.replace(tzinfo=timezone.utc)
+            for kind, row in _records_of_file(path, mtime, context, read_records):
+                row[KIND] = kind
+                buffer.append(row)
+                if len(buffer) >= ROWS_PER_BATCH:
+                    yield pa.RecordBatch.from_pylist(buffer, schema=arrow_schema)
+                    buffer = []
+    if buffer:
+        yield pa.RecordBatch.from_pylist(buffer, schema=arrow_schema)
+
+
+def _records_of_file(path: str, mtime: datetime | None, context: ReadContext, read_records) -> Iterator[tuple[str, dict]]:
+    """All records of one file; a file that cannot even be opened becomes one quarantine row."""
+    try:
+        stream = _open_input(path)
+    except OSError as exc:
+        yield KIND_QUARANTINE, _unreadable_file_row(path, mtime, context, exc)
+        return
+    with stream:
+        yield from read_records(stream, context, source_file=path, file_mtime=mtime)
+
+
+def _open_input(path: str):
+    """Open a listed path for binary reading: local files directly, other schemes via pyarrow."""
+    if path.startswith("file:"):
+        from urllib.parse import unquote, urlparse
+
+        return open(unquote(urlparse(path).path), "rb")
+    from pyarrow import fs
+
+    filesystem, inner = fs.FileSystem.from_uri(path.replace("s3a://", "s3://", 1))
+    return filesystem.open_input_stream(inner)
+
+
+def _unreadable_file_row(path: str, mtime: datetime | None, context: ReadContext, exc: Exception) -> dict:
+    import hashlib
+
+    reason = f"cannot open file: {exc}"
+    return {
+        "quarantine_id": hashlib.sha256(f"{REASON_READ_ERROR}\0{path}".encode()).hexdigest(),
+        "reason_code": REASON_READ_ERROR,
+        "reason": reason,
+        "platform": None,
+        "source_format": None,
+        "source_name": context.source_name,
+        "source_file": path,
+        "source_offset": "file",
+        "collected_at": context.collected_at or mtime,
+        "ingested_at": context.ingested_at,
+        "run_id": context.run_id,
+        "raw_bytes": b"",
+        "raw_preview": None,
+    }
+
+
+# --- pure transforms -------------------------------------------------------------------------
+
+def select_posts(staged: DataFrame) -> DataFrame:
+    """The parsed posts of a staged frame, in bronze.posts' columns."""
+    return staged.where(F.col(KIND) == KIND_POST).select(*BRONZE_POSTS_SCHEMA.fieldNames())
+
+
+def select_quarantine(staged: DataFrame) -> DataFrame:
+    """The quarantined records of a staged frame, in bronze.quarantine's columns."""
+    return staged.where(F.col(KIND) == KIND_QUARANTINE).select(*BRONZE_QUARANTINE_SCHEMA.fieldNames())
+
+
+# --- the stage -------------------------------------------------------------------------------
+
+def run(
+    spark: SparkSession,
+    cfg: Config,
+    lake: Lake,
+    *,
+    inputs: Sequence[str],
+    run_id: str,
+    source_name: str | None = None,
+    source_format: str | None = None,
+    collected_at: datetime | None = None,
+) -> IngestReport:
+    """Ingest `inputs` into bronze and return the checked reconciliation."""
+    ingest = cfg.ingest
+    fmt = source_format or ingest.format
+    context = ReadContext(
+        source_name=source_name or ingest.source_name,
+        run_id=run_id,
+        ingested_at=datetime.now(timezone.utc),
+        collected_at=collected_at,
+        forced_format=None if fmt == "auto" else fmt,
+        column_mapping=dict(ingest.column_mapping),
+        csv_delimiter=ingest.csv_delimiter,
+        timestamp_format=ingest.timestamp_format,
+    )
+    files = list_input_files(spark, inputs, extensions=ingest.extensions).persist()
+    file_count = files.count()
+    if file_count == 0:
+        files.unpersist()
+        raise FileNotFoundError(
+            f"no input files ending in {', '.join(ingest.extensions)} under {', '.join(inputs)}: "
+            "check --input or ingest.extensions"
+        )
+    partitions = min(file_count, spark.sparkContext.defaultParallelism * 4)
+    staged = parse_files(files, context=context, partitions=partitions).persist(StorageLevel.MEMORY_AND_DISK)
+    try:
+        counts = {row[KIND]: row["count"] for row in staged.groupBy(KIND).count().collect()}
+        by_format = {r[SOURCE_FORMAT]: r["count"] for r in
+                     staged.where(F.col(KIND) == KIND_POST).groupBy(SOURCE_FORMAT).count().collect()}
+        by_reason = {r[REASON_CODE]: r["count"] for r in
+                     staged.where(F.col(KIND) == KIND_QUARANTINE).groupBy(REASON_CODE).count().collect()}
+        posts, quarantine = select_posts(staged), select_quarantine(staged)
+        posts_present = _count_already_present(lake, BRONZE_POSTS, posts, PAYLOAD_SHA256)
+        quarantine_present = _count_already_present(lake, BRONZE_QUARANTINE, quarantine, QUARANTINE_ID)
+        posts_commit = lake.merge_insert(BRONZE_POSTS, posts, keys=[PAYLOAD_SHA256], run_id=run_id)
+        quarantine_commit = lake.merge_insert(BRONZE_QUARANTINE, quarantine, keys=[QUARANTINE_ID], run_id=run_id)
+    finally:
+        staged.unpersist()
+        files.unpersist()
+    report = IngestReport(
+        run_id=run_id,
+        files=file_count,
+        records_read=sum(counts.values()),
+        posts_read=counts.get(KIND_POST, 0),
+        posts_added=posts_commit.rows,
+        posts_already_present=posts_present,
+        quarantine_read=counts.get(KIND_QUARANTINE, 0),
+        quarantine_added=quarantine_commit.rows,
+        quarantine_already_present=quarantine_present,
+        posts_version=posts_commit.version if posts_commit.version is not None else _version_or_none(lake, BRONZE_POSTS),
+        quarantine_version=quarantine_commit.version
+        if quarantine_commit.version is not None
+        else _version_or_none(lake, BRONZE_QUARANTINE),
+        by_format=by_format,
+        by_reason=by_reason,
+    )
+    if not report.balanced or report.posts_read != report.posts_added + report.posts_already_present:
+        raise ReconciliationError(
+            "bronze counts do not reconcile, nothing should be trusted from this run:\n" + report.render()
+        )
+    log.info("bronze ingest reconciled: %s", json.dumps(report.__dict__, default=str))
+    return report
+
+
+def _count_already_present(lake: Lake, table: str, rows: DataFrame, key: str) -> int:
+    """Rows that will not be inserted: duplicates of a key within `rows`, plus keys the table
+    already holds. Counted from the data, independently of what the merge reports."""
+    total = rows.count()
+    distinct_keys = rows.select(key).distinct()
+    distinct = distinct_keys.count()
+    in_table = 0
+    if lake.exists(table):
+        in_table = distinct_keys.join(lake.read(table).select(key), on=key, how="left_semi").count()
+    return (total - distinct) + in_table
+
+
+def _version_or_none(lake: Lake, table: str) -> int | None:
+    return lake.version(table) if lake.exists(table) else None
