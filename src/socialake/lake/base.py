@@ -54,6 +54,7 @@ class HistoryEntry:
     operation: str
     run_id: str | None
     parameters: Mapping[str, Any]
+    metadata: Mapping[str, str] = field(default_factory=dict)  # the socialake.* keys of the commit
 
 
 def table_path(root: str, table: str) -> str:
@@ -99,8 +100,10 @@ class Lake(ABC):
         partition_by: Sequence[str],
         run_id: str,
         operation: str,
+        commit_metadata: Mapping[str, str],
     ) -> CommitResult:
-        """Commit `rows` as one transaction (engine-specific)."""
+        """Commit `rows` as one transaction (engine-specific), with `commit_metadata` recorded
+        in the commit info."""
 
     @abstractmethod
     def delete(self, table: str, predicate: str, *, run_id: str) -> CommitResult:
@@ -135,8 +138,11 @@ class Lake(ABC):
         partition_by: Sequence[str] = (),
         run_id: str,
         operation: str = "WRITE",
+        commit_metadata: Mapping[str, str] | None = None,
     ) -> CommitResult:
         """Append to or overwrite `table` in one commit; creates it on first write.
+        `commit_metadata` (keys starting with "socialake.") is stored atomically with the data,
+        e.g. which source version a derived table was computed from.
 
         Appends must match the table's columns (order is aligned, missing nullable columns
         become null); anything else is refused rather than silently evolving the schema.
@@ -156,7 +162,12 @@ class Lake(ABC):
                     "keep the table's partitioning or overwrite it into a new table"
                 )
             partition_by = existing_partitions
-        return self._write(table, rows, mode=mode, partition_by=tuple(partition_by), run_id=run_id, operation=operation)
+        metadata = dict(commit_metadata or {})
+        bad_keys = [k for k in metadata if not k.startswith("socialake.")]
+        if bad_keys:
+            raise LakeError(f"commit metadata key {bad_keys[0]!r} must start with 'socialake.'")
+        return self._write(table, rows, mode=mode, partition_by=tuple(partition_by), run_id=run_id,
+                           operation=operation, commit_metadata=metadata)
 
     def merge_insert(self, table: str, rows: DataFrame, *, keys: Sequence[str], run_id: str) -> CommitResult:
         """Insert the rows whose `keys` are not yet in `table` (and only the first of rows that
@@ -168,6 +179,29 @@ class Lake(ABC):
             present = self.read(table).select(*keys)
             new_rows = new_rows.join(present, on=list(keys), how="left_anti")
         return self.write(table, new_rows, mode="append", run_id=run_id, operation="MERGE INSERT")
+
+    def read_changes(self, table: str, *, since_version: int | None, keys: Sequence[str]) -> DataFrame:
+        """Rows present now that were not present at `since_version` (all rows when None, or
+        when that version can no longer be read). Compared by key, so it stays right after
+        compaction or deletes; callers must tolerate re-delivery of rows they have seen."""
+        current = self.read(table)
+        if since_version is None:
+            return current
+        try:
+            previous = self.read(table, version=since_version).select(*keys)
+        except LakeError:
+            return current
+        return current.join(previous, on=list(keys), how="left_anti")
+
+    def last_commit_metadata(self, table: str, key: str) -> str | None:
+        """The newest value of commit metadata `key` in `table`'s history (None if never set
+        or the table does not exist)."""
+        if not self.exists(table):
+            return None
+        for entry in self.history(table):
+            if key in entry.metadata:
+                return entry.metadata[key]
+        return None
 
     @abstractmethod
     def partition_columns(self, table: str) -> list[str]:

@@ -78,6 +78,7 @@ class DeltaArrowWriter(DataSourceArrowWriter):
         self.run_id = options.get("run_id", "")
         self.operation = options.get("operation", "WRITE")
         self.commit_token = options.get("commit_token", "")
+        self.commit_metadata: dict[str, str] = json.loads(options.get("commit_metadata", "{}"))
         self.overwrite = overwrite
         self.arrow_schema = spark_to_arrow_schema(schema)
 
@@ -151,6 +152,7 @@ class DeltaArrowWriter(DataSourceArrowWriter):
         rows = sum(json.loads(a.stats)["numRecords"] for a in actions)
         properties = CommitProperties(
             custom_metadata={
+                **self.commit_metadata,
                 "socialake.run_id": self.run_id,
                 "socialake.operation": self.operation,
                 "socialake.rows": str(rows),

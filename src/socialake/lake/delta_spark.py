@@ -27,8 +27,9 @@ class DeltaSparkLake(Lake):
 
         self._delta_table = DeltaTable
 
-    def _tagged(self, run_id: str, operation: str) -> "_CommitTag":
-        return _CommitTag(self.spark, json.dumps({"socialake.run_id": run_id, "socialake.operation": operation}))
+    def _tagged(self, run_id: str, operation: str, extra: Mapping[str, str] | None = None) -> "_CommitTag":
+        payload = {**(extra or {}), "socialake.run_id": run_id, "socialake.operation": operation}
+        return _CommitTag(self.spark, json.dumps(payload))
 
     def exists(self, table: str) -> bool:
         return self._delta_table.isDeltaTable(self.spark, self.path(table))
@@ -65,6 +66,7 @@ class DeltaSparkLake(Lake):
                     operation=meta.get("socialake.operation") or row["operation"],
                     run_id=meta.get("socialake.run_id"),
                     parameters=dict(row["operationParameters"] or {}) | {"operationMetrics": dict(row["operationMetrics"] or {})},
+                    metadata={k: str(v) for k, v in meta.items() if k.startswith("socialake.")},
                 )
             )
         return entries
@@ -78,12 +80,13 @@ class DeltaSparkLake(Lake):
         partition_by: Sequence[str],
         run_id: str,
         operation: str,
+        commit_metadata: Mapping[str, str],
     ) -> CommitResult:
         before = self.version(table) if self.exists(table) else None
         writer = rows.write.format("delta").mode(mode)
         if partition_by:
             writer = writer.partitionBy(*partition_by)
-        with self._tagged(run_id, operation):
+        with self._tagged(run_id, operation, commit_metadata):
             writer.save(self.path(table))
         latest = self.history(table, limit=1)[0]
         if before is not None and latest.version == before:

@@ -120,6 +120,7 @@ class EmbeddedLake(Lake):
                     operation=str(commit.get(OPERATION_KEY) or commit.get("operation", "")),
                     run_id=commit.get(RUN_ID_KEY),
                     parameters={k: v for k, v in commit.items() if k not in ("version", "timestamp")},
+                    metadata={k: str(v) for k, v in commit.items() if k.startswith("socialake.")},
                 )
             )
         return entries
@@ -134,6 +135,7 @@ class EmbeddedLake(Lake):
         partition_by: Sequence[str],
         run_id: str,
         operation: str,
+        commit_metadata: Mapping[str, str],
     ) -> CommitResult:
         token = uuid.uuid4().hex
         before = self.version(table) if self.exists(table) else None
@@ -146,6 +148,7 @@ class EmbeddedLake(Lake):
             .option("run_id", run_id)
             .option("operation", operation)
             .option("commit_token", token)
+            .option("commit_metadata", json.dumps(dict(commit_metadata)))
             .save()
         )
         return self._committed(table, token, before)

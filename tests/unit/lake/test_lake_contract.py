@@ -157,3 +157,24 @@ def test_missing_table_is_a_clear_error(lake):
     assert not lake.exists("test.never_written")
     with pytest.raises(TableNotFoundError, match="run the job that writes it first"):
         lake.read("test.never_written")
+
+
+def test_commit_metadata_is_stored_with_the_data_and_read_back(spark, lake, table_name):
+    frame = spark.createDataFrame([(1, "a")], "k long, v string")
+    lake.write(table_name, frame, run_id="r0", commit_metadata={"socialake.source.bronze.posts": "4"})
+    lake.write(table_name, frame, run_id="r1")  # a commit without the key does not hide the older value
+
+    assert lake.last_commit_metadata(table_name, "socialake.source.bronze.posts") == "4"
+    assert DeltaTable(lake.path(table_name)).history()[-1]["socialake.source.bronze.posts"] == "4"
+    assert lake.last_commit_metadata("test.absent_table", "socialake.source.bronze.posts") is None
+    with pytest.raises(LakeError, match="must start with 'socialake.'"):
+        lake.write(table_name, frame, run_id="r2", commit_metadata={"source": "x"})
+
+
+def test_read_changes_returns_rows_added_since_a_version(spark, lake, table_name):
+    lake.write(table_name, spark.createDataFrame([(1, "a"), (2, "b")], "k long, v string"), run_id="r0")
+    lake.merge_insert(table_name, spark.createDataFrame([(2, "b"), (3, "c")], "k long, v string"), keys=["k"], run_id="r1")
+    lake.optimize(table_name, run_id="compact")  # rewrites files: changes must still be by key
+
+    assertDataFrameEqual(lake.read_changes(table_name, since_version=0, keys=["k"]), [Row(k=3, v="c")])
+    assert lake.read_changes(table_name, since_version=None, keys=["k"]).count() == 3
