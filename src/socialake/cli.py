@@ -55,6 +55,9 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("--collected-at", help="ISO-8601 time the data was collected (default: file mtime)")
     ingest.add_argument("--run-id", help="run id to record (default: generated)")
 
+    silver = with_env(sub.add_parser("silver", help="bronze -> silver: pseudonymise, redact, deduplicate"))
+    silver.add_argument("--run-id", help="run id to record (default: generated)")
+
     demo = with_env(sub.add_parser("demo", help="generate sample data and run the pipeline end to end"))
     demo.add_argument("--posts", type=int, default=20_000)
     demo.add_argument("--seed", type=int, default=7)
@@ -79,6 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
         "generate": _generate,
         "ingest": _ingest,
+        "silver": _silver,
         "demo": _demo,
         "history": _history,
         "vacuum": _vacuum,
@@ -154,6 +158,21 @@ def _ingest(args: argparse.Namespace) -> int:
         )
         print(report.render())
         print(f"tables under {cfg.lake.root} (engine: {lake.engine_name})")
+        return EXIT_OK
+
+    return _with_session(cfg, _guard(work))
+
+
+def _silver(args: argparse.Namespace) -> int:
+    from socialake.bronze.ingest import new_run_id
+    from socialake.silver import job as silver_job
+    from socialake.silver.pseudonymise import load_key
+
+    cfg = _config(args)
+    key = load_key()  # before the session: a missing key is a start-up error
+
+    def work(spark, lake) -> int:
+        print(silver_job.run(spark, cfg, lake, run_id=args.run_id or new_run_id(), key=key).render())
         return EXIT_OK
 
     return _with_session(cfg, _guard(work))

@@ -65,6 +65,17 @@ class IngestConfig:
 
 
 @dataclass(frozen=True)
+class SilverConfig:
+    followers: str = "bucket"
+    geo_decimals: int | None = 1
+    place: str = "country"
+    media: str = "types"
+    languages: tuple[str, ...] = ()
+    min_lang_confidence: float = 0.5
+    near_dup: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Config:
     env: str
     app_name: str
@@ -72,6 +83,7 @@ class Config:
     engines: EnginesConfig
     spark: SparkConfig
     ingest: IngestConfig
+    silver: SilverConfig = field(default_factory=SilverConfig)
 
 
 def default_conf_dir() -> Path:
@@ -189,7 +201,7 @@ def _string_map(value: Any, where: str) -> dict[str, str]:
 
 
 def _build(env: str, data: Mapping[str, Any]) -> Config:
-    unknown = sorted(set(data) - {"app_name", "lake", "engines", "spark", "ingest"})
+    unknown = sorted(set(data) - {"app_name", "lake", "engines", "spark", "ingest", "silver"})
     if unknown:
         raise ConfigError(f"unknown top-level setting {unknown[0]!r}: remove it or fix its spelling")
 
@@ -264,4 +276,39 @@ def _build(env: str, data: Mapping[str, Any]) -> Config:
         engines=engines_cfg,
         spark=spark_cfg,
         ingest=ingest_cfg,
+        silver=_build_silver(data),
+    )
+
+
+NEAR_DUP_KEYS = {"threshold", "shingle_words", "bands", "rows", "min_words", "seed", "max_iterations"}
+
+
+def _build_silver(data: Mapping[str, Any]) -> SilverConfig:
+    silver = _section(data, "silver", {"minimise", "language", "near_duplicates"})
+    minimise = _section(silver, "minimise", {"followers", "geo_decimals", "place", "media"})
+    language = _section(silver, "language", {"languages", "min_confidence"})
+    near_dup = _section(silver, "near_duplicates", NEAR_DUP_KEYS)
+    decimals = minimise.get("geo_decimals", 1)
+    if decimals is not None and (isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= 4):
+        raise ConfigError(f"silver.minimise.geo_decimals is {decimals!r}: set 0-4 decimals, or null to drop coordinates")
+    languages = language.get("languages") or []
+    if not isinstance(languages, list) or not all(isinstance(x, str) and len(x) in (2, 3) for x in languages):
+        raise ConfigError("silver.language.languages must be a list of ISO 639-1 codes such as [en, es, de]")
+    confidence = language.get("min_confidence", 0.5)
+    if isinstance(confidence, bool) or not isinstance(confidence, (int, float)) or not 0 <= confidence <= 1:
+        raise ConfigError(f"silver.language.min_confidence is {confidence!r}: set a number between 0 and 1")
+    threshold = near_dup.get("threshold", 0.7)
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 < threshold <= 1:
+        raise ConfigError(f"silver.near_duplicates.threshold is {threshold!r}: set a Jaccard similarity in (0, 1]")
+    for name in NEAR_DUP_KEYS - {"threshold", "seed"}:
+        if name in near_dup:
+            _positive_int(near_dup[name], f"silver.near_duplicates.{name}")
+    return SilverConfig(
+        followers=_choice(minimise.get("followers", "bucket"), ("drop", "bucket"), "silver.minimise.followers"),
+        geo_decimals=decimals,
+        place=_choice(minimise.get("place", "country"), ("drop", "country"), "silver.minimise.place"),
+        media=_choice(minimise.get("media", "types"), ("drop", "types"), "silver.minimise.media"),
+        languages=tuple(x.lower() for x in languages),
+        min_lang_confidence=float(confidence),
+        near_dup=dict(near_dup),
     )

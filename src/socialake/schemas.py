@@ -225,3 +225,35 @@ TABLE_KEYS = {
     BRONZE_POSTS: (PAYLOAD_SHA256,),
     BRONZE_QUARANTINE: (QUARANTINE_ID,),
 }
+
+# --- silver -----------------------------------------------------------------------------------
+SILVER_POSTS = "silver.posts"
+SILVER_EDGES = "silver.edges"
+SILVER_TOMBSTONES = "silver.tombstones"
+
+POST_KEY = "post_key"                  # "<platform>:<post_id>": unique in silver.posts
+AUTHOR_PSEUDONYM = "author_pseudonym"  # "u_" + 32 hex chars of HMAC-SHA256(key, platform:id)
+REPLY_TO_POST_KEY = "reply_to_post_key"
+REPLY_TO_AUTHOR_PSEUDONYM = "reply_to_author_pseudonym"
+QUOTE_OF_POST_KEY = "quote_of_post_key"
+REPOST_OF_POST_KEY = "repost_of_post_key"
+CONVERSATION_KEY = "conversation_key"
+MENTION_PSEUDONYMS = "mention_pseudonyms"
+PLATFORM_LANG = "platform_lang"        # the language the platform declared, if any
+LANG_CONFIDENCE = "lang_confidence"
+FOLLOWERS_BUCKET = "author_followers_bucket"
+HAS_MEDIA = "has_media"
+MEDIA_TYPES = "media_types"
+CONTENT_HASH = "content_hash"          # sha256 of the normalised redacted text
+EXACT_DUP_COUNT = "exact_dup_count"    # posts in silver with the same content_hash (1 = unique)
+NEAR_DUP_CLUSTER = "near_dup_cluster"  # smallest post_key of the near-duplicate cluster, null if none
+PII_REDACTED = "pii_redacted"          # number of PII spans replaced in text
+VERSIONS_SEEN = "versions_seen"        # bronze versions (edits) folded into this row
+BRONZE_VERSION = "bronze_version"      # the bronze.posts table version this row was computed from
+SILVER_RUN_ID = "silver_run_id"
+DELETED_AT = "deleted_at"
+
+EDGE_SRC = "src"
+EDGE_DST = "dst"
+EDGE_KIND = "kind"                     # reply | mention | repost | quote
+EDGE_KINDS = ("reply", "mention", "repost", "quote")

@@ -1,0 +1,177 @@
+"""The silver stage: new bronze rows -> silver.posts, silver.tombstones, silver.edges.
+
+Incremental: silver.posts records, in its own commit, the bronze.posts version it consumed
+(and the pseudonym key id). A run reads only bronze rows added since then, prepares them
+(pseudonyms, PII redaction, minimisation, language), folds them with the current silver rows
+(newest version wins, deletions remove), re-marks duplicates over the whole table and writes
+everything back in one commit per table. With no new bronze version it does nothing at all.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from pyspark import StorageLevel
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+
+from socialake import schemas as S
+from socialake.config import Config, ConfigError
+from socialake.lake import Lake
+from socialake.silver.near_duplicates import NearDupParams, near_duplicate_clusters
+from socialake.silver.pseudonymise import PseudonymKey
+from socialake.silver.transforms import (
+    SILVER_POSTS_SCHEMA,
+    LanguagePolicy,
+    MinimisationPolicy,
+    build_edges,
+    mark_exact_duplicates,
+    prepare_rows,
+    resolve_versions,
+)
+
+log = logging.getLogger(__name__)
+
+SOURCE_VERSION_KEY = "socialake.source.bronze.posts"
+KEY_ID_KEY = "socialake.pseudonym_key_id"
+_VERSION_ORDER = "_version_time"
+TOMBSTONE_COLUMNS = [S.POST_KEY, S.DELETED_AT, S.SILVER_RUN_ID]
+
+
+@dataclass(frozen=True)
+class SilverReport:
+    run_id: str
+    bronze_version: int
+    previous_bronze_version: int | None
+    bronze_rows_read: int
+    posts: int
+    deleted: int
+    exact_duplicates: int
+    near_dup_clusters: int
+    near_dup_posts: int
+    edges: int
+    changed: bool
+
+    def render(self) -> str:
+        if not self.changed:
+            return (f"silver, run {self.run_id}: bronze.posts is still at version {self.bronze_version}, "
+                    "already processed: nothing to do")
+        since = "the start" if self.previous_bronze_version is None else f"version {self.previous_bronze_version}"
+        return "\n".join([
+            f"silver, run {self.run_id}: bronze.posts {since} -> version {self.bronze_version}",
+            f"  new bronze rows read   {self.bronze_rows_read:>12,}",
+            f"  silver.posts           {self.posts:>12,}   (one row per live post, newest version)",
+            f"  deleted posts          {self.deleted:>12,}   (silver.tombstones)",
+            f"  exact duplicates       {self.exact_duplicates:>12,}   posts whose text another post repeats",
+            f"  near-duplicate         {self.near_dup_posts:>12,}   posts in {self.near_dup_clusters:,} clusters",
+            f"  silver.edges           {self.edges:>12,}   reply / mention / repost / quote",
+        ])
+
+
+def policies(cfg: Config) -> tuple[MinimisationPolicy, LanguagePolicy, NearDupParams]:
+    silver = cfg.silver
+    return (
+        MinimisationPolicy(followers=silver.followers, geo_decimals=silver.geo_decimals, place=silver.place,
+                           media=silver.media),
+        LanguagePolicy(languages=silver.languages, min_confidence=silver.min_lang_confidence),
+        NearDupParams(**silver.near_dup),
+    )
+
+
+def run(spark: SparkSession, cfg: Config, lake: Lake, *, run_id: str, key: PseudonymKey) -> SilverReport:
+    lake.require(S.BRONZE_POSTS)
+    bronze_version = lake.version(S.BRONZE_POSTS)
+    consumed = lake.last_commit_metadata(S.SILVER_POSTS, SOURCE_VERSION_KEY)
+    previous = int(consumed) if consumed is not None else None
+    _check_key_unchanged(lake, key)
+    if previous is not None and previous >= bronze_version:
+        return _unchanged_report(lake, run_id, bronze_version)
+
+    minimise, language, near_dup = policies(cfg)
+    new_rows = lake.read_changes(S.BRONZE_POSTS, since_version=previous, keys=[S.PAYLOAD_SHA256])
+    candidates = prepare_rows(new_rows, key=key, minimise=minimise, language=language).persist(
+        StorageLevel.MEMORY_AND_DISK
+    )
+    try:
+        bronze_rows_read = candidates.count()
+        combined = candidates.unionByName(_existing_as_candidates(lake), allowMissingColumns=True)
+        posts, new_tombstones = resolve_versions(combined)
+        tombstones = _all_tombstones(lake, new_tombstones, run_id)
+        posts = posts.join(tombstones.select(S.POST_KEY), on=S.POST_KEY, how="left_anti")
+        posts = mark_exact_duplicates(posts).persist(StorageLevel.MEMORY_AND_DISK)
+        clusters = near_duplicate_clusters(posts, params=near_dup)
+        final = (
+            posts.drop(S.NEAR_DUP_CLUSTER)
+            .join(clusters, on=S.POST_KEY, how="left")
+            .withColumn(S.BRONZE_VERSION, F.coalesce(F.col(S.BRONZE_VERSION), F.lit(bronze_version)).cast("long"))
+            .withColumn(S.SILVER_RUN_ID, F.coalesce(F.col(S.SILVER_RUN_ID), F.lit(run_id)))
+            .select(*SILVER_POSTS_SCHEMA.fieldNames())
+        ).persist(StorageLevel.MEMORY_AND_DISK)
+
+        lake.merge_insert(S.SILVER_TOMBSTONES, tombstones.select(*TOMBSTONE_COLUMNS), keys=[S.POST_KEY], run_id=run_id)
+        lake.write(S.SILVER_POSTS, final, mode="overwrite", run_id=run_id, operation="SILVER",
+                   commit_metadata={SOURCE_VERSION_KEY: str(bronze_version), KEY_ID_KEY: key.key_id})
+        written = lake.read(S.SILVER_POSTS)
+        lake.write(S.SILVER_EDGES, build_edges(written), mode="overwrite", run_id=run_id, operation="SILVER",
+                   commit_metadata={SOURCE_VERSION_KEY: str(bronze_version)})
+        report = _report(lake, run_id, bronze_version, previous, bronze_rows_read)
+    finally:
+        candidates.unpersist()
+    return report
+
+
+def _check_key_unchanged(lake: Lake, key: PseudonymKey) -> None:
+    recorded = lake.last_commit_metadata(S.SILVER_POSTS, KEY_ID_KEY)
+    if recorded is not None and recorded != key.key_id:
+        raise ConfigError(
+            f"the pseudonymisation key changed since silver was written (key id {recorded} -> {key.key_id}): "
+            "restore the old key, or rebuild silver for the new one (README, 'Key rotation')"
+        )
+
+
+def _existing_as_candidates(lake: Lake) -> DataFrame:
+    """Current silver rows, shaped like freshly prepared candidates (event 'post')."""
+    if not lake.exists(S.SILVER_POSTS):
+        return lake.spark.createDataFrame([], SILVER_POSTS_SCHEMA).withColumn(S.EVENT_TYPE, F.lit(S.EVENT_POST)) \
+            .withColumn(_VERSION_ORDER, F.lit(None).cast("timestamp"))
+    existing = lake.read(S.SILVER_POSTS)
+    return existing.withColumn(S.EVENT_TYPE, F.lit(S.EVENT_POST)).withColumn(
+        _VERSION_ORDER, F.coalesce(S.EDITED_AT, S.CREATED_AT)
+    )
+
+
+def _all_tombstones(lake: Lake, new_tombstones: DataFrame, run_id: str) -> DataFrame:
+    fresh = new_tombstones.withColumn(S.SILVER_RUN_ID, F.lit(run_id))
+    if not lake.exists(S.SILVER_TOMBSTONES):
+        return fresh
+    return fresh.unionByName(lake.read(S.SILVER_TOMBSTONES)).dropDuplicates([S.POST_KEY])
+
+
+def _report(lake: Lake, run_id: str, bronze_version: int, previous: int | None, rows_read: int) -> SilverReport:
+    posts = lake.read(S.SILVER_POSTS)
+    stats = posts.agg(
+        F.count(F.lit(1)).alias("posts"),
+        F.sum(F.when(F.col(S.EXACT_DUP_COUNT) > 1, 1).otherwise(0)).alias("exact"),
+        F.countDistinct(S.NEAR_DUP_CLUSTER).alias("clusters"),
+        F.count(S.NEAR_DUP_CLUSTER).alias("near"),
+    ).collect()[0]
+    return SilverReport(
+        run_id=run_id,
+        bronze_version=bronze_version,
+        previous_bronze_version=previous,
+        bronze_rows_read=rows_read,
+        posts=stats["posts"],
+        deleted=lake.read(S.SILVER_TOMBSTONES).count(),
+        exact_duplicates=stats["exact"] or 0,
+        near_dup_clusters=stats["clusters"],
+        near_dup_posts=stats["near"],
+        edges=lake.read(S.SILVER_EDGES).count(),
+        changed=True,
+    )
+
+
+def _unchanged_report(lake: Lake, run_id: str, bronze_version: int) -> SilverReport:
+    return SilverReport(run_id=run_id, bronze_version=bronze_version, previous_bronze_version=bronze_version,
+                        bronze_rows_read=0, posts=0, deleted=0, exact_duplicates=0, near_dup_clusters=0,
+                        near_dup_posts=0, edges=0, changed=False)

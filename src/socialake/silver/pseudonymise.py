@@ -1,0 +1,145 @@
+"""Keyed pseudonyms for accounts: HMAC-SHA256 with a secret that never leaves the process.
+
+A pseudonym is `u_` + the first 32 hex characters (128 bits) of
+HMAC-SHA256(key, "<platform>\\x1f<kind>\\x1f<identity>"), where kind is `id` when the platform's
+account id is known and `handle` (lower-cased, without '@') when only a handle is. The same key
+gives the same pseudonym in every run and dataset, so analyses can join on it; without the key
+nobody can recompute or reverse it.
+
+The key comes from SOCIALAKE_PSEUDONYM_SECRET or from the file named by
+SOCIALAKE_PSEUDONYM_SECRET_FILE (a mounted secret). It is never logged, written to a table or
+put in an error message: `PseudonymKey` prints as `<redacted>`, and only a one-way key id
+(8 hex characters of a differently-salted hash) is recorded, so a run can tell that the key
+changed since the last one and refuse to mix pseudonyms.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from socialake.config import ConfigError
+
+SECRET_VARIABLE = "SOCIALAKE_PSEUDONYM_SECRET"
+SECRET_FILE_VARIABLE = "SOCIALAKE_PSEUDONYM_SECRET_FILE"
+MIN_SECRET_BYTES = 16
+PSEUDONYM_PATTERN = r"^u_[0-9a-f]{32}$"
+_SEPARATOR = "\x1f"
+
+# A mention in post text: @handle, @user@instance (Mastodon), @name.bsky.social (Bluesky),
+# u/name (Reddit). Emails are redacted before this runs, so `a@b.com` never reaches it.
+MENTION_IN_TEXT = re.compile(
+    r"(?<![\w@/])(?:@(?P<at>[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?(?:@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)?)"
+    r"|/?\bu/(?P<reddit>[A-Za-z0-9_-]{3,20}))"
+)
+_ALREADY_PSEUDONYM = re.compile(r"^u_[0-9a-f]{32}$")
+
+
+class PseudonymKey:
+    """The secret key. Its repr and str never show it; pickling (to ship it to Spark's Python
+    workers inside a task closure) keeps it, because the workers need it."""
+
+    __slots__ = ("_secret",)
+
+    def __init__(self, secret: bytes) -> None:
+        if len(secret) < MIN_SECRET_BYTES:
+            raise ConfigError(
+                f"the pseudonymisation secret is too short ({len(secret)} bytes): use at least 32 random "
+                "characters, e.g. export SOCIALAKE_PSEUDONYM_SECRET=$(openssl rand -hex 32)"
+            )
+        self._secret = secret
+
+    def __repr__(self) -> str:
+        return "PseudonymKey(<redacted>)"
+
+    __str__ = __repr__
+
+    def __getstate__(self) -> bytes:
+        return self._secret
+
+    def __setstate__(self, state: bytes) -> None:
+        self._secret = state
+
+    @property
+    def key_id(self) -> str:
+        """A one-way identifier of the key, safe to record: detects rotation, reveals nothing."""
+        return hashlib.sha256(b"socialake-key-id" + _SEPARATOR.encode() + self._secret).hexdigest()[:8]
+
+    def pseudonym(self, platform: str, identity: str, *, kind: str = "id") -> str:
+        message = f"{platform}{_SEPARATOR}{kind}{_SEPARATOR}{identity}".encode()
+        return "u_" + hmac.new(self._secret, message, hashlib.sha256).hexdigest()[:32]
+
+
+def load_key(environ: Mapping[str, str] | None = None) -> PseudonymKey:
+    """The key from the environment (variable, or a file for mounted secrets). Missing: a
+    ConfigError saying how to set it."""
+    env = os.environ if environ is None else environ
+    if env.get(SECRET_VARIABLE):
+        return PseudonymKey(env[SECRET_VARIABLE].encode())
+    if env.get(SECRET_FILE_VARIABLE):
+        path = Path(env[SECRET_FILE_VARIABLE])
+        try:
+            secret = path.read_bytes().strip()
+        except OSError as exc:
+            raise ConfigError(f"{SECRET_FILE_VARIABLE} points at {path}, which cannot be read ({exc.strerror}): "
+                              "fix the path or its permissions") from None
+        return PseudonymKey(secret)
+    raise ConfigError(
+        f"silver needs a pseudonymisation key: export {SECRET_VARIABLE}=$(openssl rand -hex 32), or put it in a "
+        f"file and export {SECRET_FILE_VARIABLE}=/path/to/secret; keep it (the same key keeps pseudonyms stable)"
+    )
+
+
+def normalise_handle(handle: str) -> str:
+    return handle.strip().lstrip("@").lower()
+
+
+def account_pseudonym(key: PseudonymKey, platform: str, author_id: str | None, handle: str | None) -> str | None:
+    """Pseudonym of an account: by id when known (handles can change), else by handle."""
+    if author_id:
+        return key.pseudonym(platform, str(author_id), kind="id")
+    if handle and normalise_handle(handle):
+        return key.pseudonym(platform, normalise_handle(handle), kind="handle")
+    return None
+
+
+def mention_pseudonyms(
+    key: PseudonymKey, platform: str, mentions: Iterable[Mapping[str, str | None]] | None
+) -> tuple[list[str], dict[str, str]]:
+    """Pseudonyms of a post's mentions (metadata), and a handle -> pseudonym map for the
+    same accounts, so the @handles in the text get the same tokens as the metadata."""
+    pseudonyms: list[str] = []
+    by_handle: dict[str, str] = {}
+    for mention in mentions or ():
+        handle = mention.get("handle")
+        token = account_pseudonym(key, platform, mention.get("author_id"), handle)
+        if token is None:
+            continue
+        if token not in pseudonyms:
+            pseudonyms.append(token)
+        if handle:
+            full = normalise_handle(handle)
+            by_handle[full] = token
+            by_handle.setdefault(full.split("@")[0], token)  # Mastodon text shows @user for user@instance
+    return pseudonyms, by_handle
+
+
+def replace_mentions(key: PseudonymKey, platform: str, text: str | None, known: Mapping[str, str]) -> str | None:
+    """Replace every @handle / u/name in `text` with `@<pseudonym>`: the metadata's pseudonym
+    when the handle is a known mention of this post, else the handle-based pseudonym."""
+    if not text:
+        return text
+
+    def substitute(match: re.Match[str]) -> str:
+        handle = match.group("at") or match.group("reddit")
+        if _ALREADY_PSEUDONYM.match(handle):
+            return match.group(0)
+        normalised = normalise_handle(handle)
+        token = known.get(normalised) or key.pseudonym(platform, normalised, kind="handle")
+        return "@" + token
+
+    return MENTION_IN_TEXT.sub(substitute, text)
