@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import secrets
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
@@ -16,17 +18,6 @@ from typing import Callable, Sequence
 from socialake.config import Config, ConfigError, load_config
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-
-# The sample generator writes a generic CSV with these columns (see socialake.sample).
-SAMPLE_CSV_MAPPING = {
-    "post_id": "id",
-    "author_id": "user_id",
-    "author_handle": "user_name",
-    "created_at": "created_at",
-    "text": "text",
-    "lang": "lang",
-}
-
 
 class UsageError(ValueError):
     """A bad argument: the message is one line that says what to pass instead."""
@@ -127,11 +118,12 @@ def _parse_time(value: str | None) -> datetime | None:
 
 
 def _generate(args: argparse.Namespace) -> int:
-    from socialake.sample import generate
-    from socialake.sample.cli import check_arguments
+    from socialake.sample import SampleArgumentError, generate
 
-    check_arguments(Path(args.out), args.posts, force=args.force)
-    summary = generate(Path(args.out), args.posts, args.seed, force=args.force)
+    try:
+        summary = generate(Path(args.out), args.posts, args.seed, force=args.force)
+    except SampleArgumentError as exc:
+        raise UsageError(str(exc)) from None
     print(f"wrote {summary['n_posts']:,} posts to {Path(args.out) / 'landing'} (truth in {Path(args.out) / 'truth'})")
     return EXIT_OK
 
@@ -180,29 +172,55 @@ def _silver(args: argparse.Namespace) -> int:
 
 def _demo(args: argparse.Namespace) -> int:
     from socialake.bronze import ingest
-    from socialake.sample import generate
+    from socialake.sample import CSV_COLUMN_MAPPING, SampleArgumentError, generate
 
     data = Path(args.data)
     truth = data / "truth" / "truth.json"
     if not truth.is_file():
         print(f"generating {args.posts:,} sample posts (seed {args.seed}) in {data} ...", flush=True)
-        generate(data, args.posts, args.seed, force=True)
+        try:
+            generate(data, args.posts, args.seed, force=True)
+        except SampleArgumentError as exc:
+            raise UsageError(str(exc)) from None
     else:
         print(f"using the sample data already in {data} (delete it to regenerate)")
-    cfg = _config(args, ingest__column_mapping=SAMPLE_CSV_MAPPING, ingest__source_name="sample")
+    cfg = _config(args, ingest__column_mapping=dict(CSV_COLUMN_MAPPING), ingest__source_name="sample")
+
+    key = _demo_key(data)
 
     def work(spark, lake) -> int:
+        from socialake.silver import job as silver_job
+
         report = ingest.run(spark, cfg, lake, inputs=[_as_uri(str(data / "landing"))], run_id=ingest.new_run_id())
         print(report.render())
         print()
+        print(silver_job.run(spark, cfg, lake, run_id=ingest.new_run_id(), key=key).render())
+        print()
         print(f"Delta tables (engine: {lake.engine_name}):")
-        for table in ("bronze.posts", "bronze.quarantine"):
+        for table in ("bronze.posts", "bronze.quarantine", "silver.posts", "silver.edges", "silver.tombstones"):
             print(f"  {table:<20} {lake.path(table)}   version {lake.version(table)}")
         print("open one with: python -c \"import polars as pl; print(pl.read_delta('"
-              + lake.path("bronze.posts") + "').head())\"")
+              + lake.path("silver.posts") + "').head())\"")
         return EXIT_OK
 
     return _with_session(cfg, _guard(work))
+
+
+def _demo_key(data: Path):
+    """The configured pseudonymisation key, or for the demo only a random one kept beside the
+    sample data (so re-runs give the same pseudonyms)."""
+    from socialake.silver.pseudonymise import SECRET_FILE_VARIABLE, SECRET_VARIABLE, load_key
+
+    if os.environ.get(SECRET_VARIABLE) or os.environ.get(SECRET_FILE_VARIABLE):
+        return load_key()
+    secret_file = data / ".demo-pseudonym-secret"
+    if not secret_file.is_file():
+        secret_file.parent.mkdir(parents=True, exist_ok=True)
+        secret_file.write_text(secrets.token_hex(32))
+        secret_file.chmod(0o600)
+    print(f"demo: using a generated pseudonymisation key in {secret_file} "
+          f"(for real data set {SECRET_VARIABLE} or {SECRET_FILE_VARIABLE})")
+    return load_key({SECRET_FILE_VARIABLE: str(secret_file)})
 
 
 def _history(args: argparse.Namespace) -> int:

@@ -38,6 +38,19 @@ MENTION_IN_TEXT = re.compile(
 )
 _ALREADY_PSEUDONYM = re.compile(r"^u_[0-9a-f]{32}$")
 
+# Links that name an account: x.com/<handle>/status/..., bsky.app/profile/<handle>,
+# reddit.com/user/<name>, and any https://host/@user (Mastodon and others).
+_X_RESERVED = "i|home|search|hashtag|intent|share|explore|settings|messages|notifications|compose|login|tos|privacy"
+PROFILE_IN_URL = re.compile(
+    r"(?P<xp>https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/)"
+    rf"(?P<x>(?!(?:{_X_RESERVED})(?:[/?#\s]|$))[A-Za-z0-9_]{{1,15}})(?=[/?#\s]|$)"
+    r"|(?P<bp>https?://(?:www\.)?bsky\.app/profile/)(?P<bsky>[A-Za-z0-9._:-]+)"
+    r"|(?P<rp>https?://(?:www\.|old\.|new\.)?reddit\.com/(?:u|user)/)(?P<reddit>[A-Za-z0-9_-]{3,34})(?![A-Za-z0-9_-])"
+    r"|(?P<mp>https?://[A-Za-z0-9.-]+/@)(?P<masto>[A-Za-z0-9_]+(?:@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)?)",
+    re.IGNORECASE,
+)
+_URL_PLATFORM = {"x": "x", "bsky": "bluesky", "reddit": "reddit", "masto": "mastodon"}
+
 
 class PseudonymKey:
     """The secret key. Its repr and str never show it; pickling (to ship it to Spark's Python
@@ -126,6 +139,42 @@ def mention_pseudonyms(
             by_handle[full] = token
             by_handle.setdefault(full.split("@")[0], token)  # Mastodon text shows @user for user@instance
     return pseudonyms, by_handle
+
+
+def pseudonymise_profile_links(key: PseudonymKey, text: str | None, known: Mapping[str, str] | None = None) -> str | None:
+    """Replace the account name in profile and status links (x.com/<handle>/status/1,
+    https://host/@user/2, bsky.app/profile/<handle>, reddit.com/user/<name>) with its pseudonym,
+    keeping the rest of the link. `known` maps this post's mentioned handles to their tokens."""
+    if not text or "://" not in text:
+        return text
+
+    def substitute(match: re.Match[str]) -> str:
+        for group, platform in _URL_PLATFORM.items():
+            handle = match.group(group)
+            if handle:
+                prefix = match.group({"x": "xp", "bsky": "bp", "reddit": "rp", "masto": "mp"}[group])
+                if _ALREADY_PSEUDONYM.match(handle):
+                    return match.group(0)
+                normalised = normalise_handle(handle)
+                token = (known or {}).get(normalised) or key.pseudonym(platform, normalised, kind="handle")
+                return prefix + token
+        return match.group(0)
+
+    return PROFILE_IN_URL.sub(substitute, text)
+
+
+_AT_URI = re.compile(r"^at://(?P<did>did:[a-z0-9]+:[A-Za-z0-9._:%-]+)(?P<rest>/.*)?$")
+
+
+def pseudonymise_post_id(key: PseudonymKey, platform: str, post_id: str | None) -> str | None:
+    """Post ids that embed the author (Bluesky at://<did>/app.bsky.feed.post/<rkey>) get the
+    author's pseudonym in place of the DID; other platforms' ids name no account and pass."""
+    if not post_id or not post_id.startswith("at://"):
+        return post_id
+    match = _AT_URI.match(post_id)
+    if not match:
+        return post_id
+    return f"at://{key.pseudonym(platform, match.group('did'), kind='id')}{match.group('rest') or ''}"
 
 
 def replace_mentions(key: PseudonymKey, platform: str, text: str | None, known: Mapping[str, str]) -> str | None:

@@ -30,6 +30,8 @@ from socialake.silver.pseudonymise import (
     PseudonymKey,
     account_pseudonym,
     mention_pseudonyms,
+    pseudonymise_post_id,
+    pseudonymise_profile_links,
     replace_mentions,
 )
 
@@ -54,9 +56,11 @@ class LanguagePolicy:
 
 
 # Columns the per-row pass produces (besides passing through what Spark computes).
+_ID_COLUMNS = (S.POST_ID, S.CONVERSATION_ID, S.REPLY_TO_POST_ID, S.QUOTE_OF_POST_ID, S.REPOST_OF_POST_ID)
 _PREPARED_SCHEMA = StructType(
     [
         StructField(S.PAYLOAD_SHA256, StringType(), False),
+        *[StructField(f"_pseudo_{c}", StringType()) for c in _ID_COLUMNS],
         StructField(S.AUTHOR_PSEUDONYM, StringType()),
         StructField(S.REPLY_TO_AUTHOR_PSEUDONYM, StringType()),
         StructField(S.MENTION_PSEUDONYMS, ArrayType(StringType())),
@@ -135,22 +139,16 @@ def prepare_rows(
     Keeps `event_type` so deletions can be resolved.
     """
     per_row = bronze_rows.select(
-        S.PAYLOAD_SHA256, S.PLATFORM, S.AUTHOR_ID, S.AUTHOR_HANDLE, S.REPLY_TO_AUTHOR_ID, S.MENTIONS, S.TEXT, S.URLS
+        S.PAYLOAD_SHA256, S.PLATFORM, S.AUTHOR_ID, S.AUTHOR_HANDLE, S.REPLY_TO_AUTHOR_ID, S.MENTIONS, S.TEXT, S.URLS,
+        *_ID_COLUMNS,
     ).mapInPandas(_per_row_function(key, language), _PREPARED_SCHEMA)
-    platform, post_id = F.col(S.PLATFORM), F.col(S.POST_ID)
     structural = bronze_rows.select(
-        _key(platform, post_id).alias(S.POST_KEY),
         S.PLATFORM,
-        S.POST_ID,
         S.CHANNEL,
         S.EVENT_TYPE,
         S.CREATED_AT,
         S.EDITED_AT,
         F.col(S.LANG).alias(S.PLATFORM_LANG),
-        _key(platform, F.col(S.CONVERSATION_ID)).alias(S.CONVERSATION_KEY),
-        _key(platform, F.col(S.REPLY_TO_POST_ID)).alias(S.REPLY_TO_POST_KEY),
-        _key(platform, F.col(S.QUOTE_OF_POST_ID)).alias(S.QUOTE_OF_POST_KEY),
-        _key(platform, F.col(S.REPOST_OF_POST_ID)).alias(S.REPOST_OF_POST_KEY),
         F.transform(F.coalesce(F.col(S.HASHTAGS), F.array().cast("array<string>")), lambda t: F.lower(t)).alias(S.HASHTAGS),
         *_media_columns(minimise),
         S.LIKE_COUNT, S.REPOST_COUNT, S.REPLY_COUNT, S.QUOTE_COUNT, S.VIEW_COUNT,
@@ -161,7 +159,21 @@ def prepare_rows(
         S.INGESTED_AT,
         S.PAYLOAD_SHA256,
     ).dropDuplicates([S.PAYLOAD_SHA256])
-    prepared = structural.join(per_row, on=S.PAYLOAD_SHA256, how="inner")
+    joined = structural.join(per_row, on=S.PAYLOAD_SHA256, how="inner")
+    platform = F.col(S.PLATFORM)
+
+    def pseudo(column: str) -> F.Column:
+        return F.col(f"_pseudo_{column}")
+
+    prepared = joined.select(
+        "*",
+        _key(platform, pseudo(S.POST_ID)).alias(S.POST_KEY),
+        pseudo(S.POST_ID).alias(S.POST_ID),
+        _key(platform, pseudo(S.CONVERSATION_ID)).alias(S.CONVERSATION_KEY),
+        _key(platform, pseudo(S.REPLY_TO_POST_ID)).alias(S.REPLY_TO_POST_KEY),
+        _key(platform, pseudo(S.QUOTE_OF_POST_ID)).alias(S.QUOTE_OF_POST_KEY),
+        _key(platform, pseudo(S.REPOST_OF_POST_ID)).alias(S.REPOST_OF_POST_KEY),
+    ).drop(*[f"_pseudo_{c}" for c in _ID_COLUMNS])
     return prepared.withColumn(S.CONTENT_HASH, content_hash(F.col(S.TEXT)))
 
 
@@ -213,19 +225,24 @@ def _per_row_function(key: PseudonymKey, language: LanguagePolicy):
                 platform = row.platform
                 tokens, by_handle = mention_pseudonyms(key, platform, _records(row.mentions))
                 redacted, counts = redact_pii(row.text)
-                text = replace_mentions(key, platform, redacted, by_handle)
+                text = pseudonymise_profile_links(key, replace_mentions(key, platform, redacted, by_handle), by_handle)
                 lang, confidence = detect_language(
                     text, languages=language.languages, min_confidence=language.min_confidence
                 )
                 urls = row.urls
                 out[S.PAYLOAD_SHA256].append(row.payload_sha256)
+                for column in _ID_COLUMNS:
+                    out[f"_pseudo_{column}"].append(pseudonymise_post_id(key, platform, getattr(row, column)))
                 out[S.AUTHOR_PSEUDONYM].append(account_pseudonym(key, platform, row.author_id, row.author_handle))
                 out[S.REPLY_TO_AUTHOR_PSEUDONYM].append(
                     account_pseudonym(key, platform, row.reply_to_author_id, None)
                 )
                 out[S.MENTION_PSEUDONYMS].append(tokens)
                 out[S.TEXT].append(text)
-                out[S.URLS].append([strip_tracking_params(u) for u in urls] if urls is not None else [])
+                out[S.URLS].append(
+                    [pseudonymise_profile_links(key, strip_tracking_params(u), by_handle) for u in urls]
+                    if urls is not None else []
+                )
                 out[S.LANG].append(lang)
                 out[S.LANG_CONFIDENCE].append(confidence)
                 out[S.PII_REDACTED].append(int(sum(counts.values())))

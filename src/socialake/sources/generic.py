@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any, Callable, Iterator, Mapping
 
 from socialake.schemas import (
+    REASON_MISSING_FIELD,
     EVENT_POST,
     EVENT_TYPES,
     FORMAT_CSV,
@@ -101,6 +102,12 @@ def _record(get: Getter, raw: Any, source_format: str, location: str, ctx: ReadC
     def field(name: str) -> Any:
         return get(mapping.get(name, name))
 
+    if "post_id" not in mapping and field("post_id") in (None, ""):
+        raise RecordError(
+            REASON_MISSING_FIELD,
+            "missing post_id: no 'post_id' column and ingest.column_mapping does not map one "
+            "(set it, e.g. {post_id: id, text: body, author_id: user_id, created_at: created_at})",
+        )
     fields: dict[str, Any] = {name: as_id(field(name), name) for name in _ID_FIELDS}
     fields["post_id"] = as_id(field("post_id"), "post_id", required=True)
     fields.update({name: as_text(field(name), name) for name in _TEXT_FIELDS})

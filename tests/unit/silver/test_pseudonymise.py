@@ -82,3 +82,35 @@ def test_platform_specific_mention_forms():
     assert reddit.count("@u_") == 2
     bluesky = replace_mentions(key, "bluesky", "cc @jay.bsky.team", {})
     assert bluesky == f"cc @{key.pseudonym('bluesky', 'jay.bsky.team', kind='handle')}"
+
+
+def test_account_names_in_links_are_pseudonymised_and_the_rest_kept():
+    from socialake.silver.pseudonymise import pseudonymise_profile_links
+
+    key = PseudonymKey(SECRET)
+    h = lambda platform, name: key.pseudonym(platform, name, kind="handle")  # noqa: E731
+    cases = {
+        "https://twitter.com/Harper_M153/status/1739180528360751110/photo/1":
+            f"https://twitter.com/{h('x', 'harper_m153')}/status/1739180528360751110/photo/1",
+        "see https://x.com/jack and https://x.com/i/web/status/1 or https://x.com/search?q=a":
+            f"see https://x.com/{h('x', 'jack')} and https://x.com/i/web/status/1 or https://x.com/search?q=a",
+        "https://mastodon.social/@Gargron/109": f"https://mastodon.social/@{h('mastodon', 'gargron')}/109",
+        "https://bsky.app/profile/jay.bsky.team/post/3k": f"https://bsky.app/profile/{h('bluesky', 'jay.bsky.team')}/post/3k",
+        "https://www.reddit.com/user/spez/comments": f"https://www.reddit.com/user/{h('reddit', 'spez')}/comments",
+        "https://www.reddit.com/r/python/comments/abc/title/": "https://www.reddit.com/r/python/comments/abc/title/",
+        "https://example.com/@": "https://example.com/@",
+    }
+    for link, expected_link in cases.items():
+        assert pseudonymise_profile_links(key, link) == expected_link, link
+        assert pseudonymise_profile_links(key, expected_link) == expected_link  # idempotent
+
+
+def test_bluesky_post_uris_carry_the_author_pseudonym_not_the_did():
+    from socialake.silver.pseudonymise import pseudonymise_post_id
+
+    key = PseudonymKey(SECRET)
+    uri = "at://did:plc:rqlge4g77vaj62gnzgtuqidc/app.bsky.feed.post/3kabc"
+    author = account_pseudonym(key, "bluesky", "did:plc:rqlge4g77vaj62gnzgtuqidc", None)
+    assert pseudonymise_post_id(key, "bluesky", uri) == f"at://{author}/app.bsky.feed.post/3kabc"
+    assert pseudonymise_post_id(key, "x", "1739180528360751110") == "1739180528360751110"
+    assert pseudonymise_post_id(key, "reddit", None) is None

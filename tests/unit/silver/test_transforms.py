@@ -67,7 +67,7 @@ def test_near_duplicates_cluster_copies_and_light_edits_only(spark):
 
     clusters = near_duplicate_clusters(posts, params=NearDupParams(threshold=0.7))
 
-    # x:2 changes the last of 13 words: 10 of 12 distinct 3-shingles shared (Jaccard 0.83);
+    # x:2 changes the last of 13 words: 11 of 13 distinct word bigrams shared (Jaccard 0.85);
     # x:9 only adds punctuation (Jaccard 1); x:7 is unrelated; the repost x:8 is ignored
     assertDataFrameEqual(clusters, [Row(post_key=k, near_dup_cluster="x:2") for k in ("x:2", "x:3", "x:5", "x:9")])
 
