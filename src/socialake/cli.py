@@ -49,6 +49,16 @@ def _parser() -> argparse.ArgumentParser:
     silver = with_env(sub.add_parser("silver", help="bronze -> silver: pseudonymise, redact, deduplicate"))
     silver.add_argument("--run-id", help="run id to record (default: generated)")
 
+    retention = with_env(sub.add_parser("retention", help="delete rows older than the configured days, then vacuum"))
+    retention.add_argument("--bronze-days", type=int, help="override retention.bronze_days")
+    retention.add_argument("--silver-days", type=int, help="override retention.silver_days")
+
+    erase = with_env(sub.add_parser("erase", help="erase one account from every layer, then vacuum"))
+    erase.add_argument("--platform", required=True, choices=["x", "reddit", "mastodon", "bluesky", "generic"])
+    who = erase.add_mutually_exclusive_group(required=True)
+    who.add_argument("--author-id", help="the platform's account id (Bluesky: the DID)")
+    who.add_argument("--handle", help="the account's handle")
+
     demo = with_env(sub.add_parser("demo", help="generate sample data and run the pipeline end to end"))
     demo.add_argument("--posts", type=int, default=20_000)
     demo.add_argument("--seed", type=int, default=7)
@@ -74,6 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "generate": _generate,
         "ingest": _ingest,
         "silver": _silver,
+        "retention": _retention,
+        "erase": _erase,
         "demo": _demo,
         "history": _history,
         "vacuum": _vacuum,
@@ -165,6 +177,44 @@ def _silver(args: argparse.Namespace) -> int:
 
     def work(spark, lake) -> int:
         print(silver_job.run(spark, cfg, lake, run_id=args.run_id or new_run_id(), key=key).render())
+        return EXIT_OK
+
+    return _with_session(cfg, _guard(work))
+
+
+def _retention(args: argparse.Namespace) -> int:
+    from socialake.bronze.ingest import new_run_id
+    from socialake.privacy import apply_retention
+
+    cfg = _config(args)
+    days = {
+        "bronze": args.bronze_days if args.bronze_days is not None else cfg.retention.bronze_days,
+        "silver": args.silver_days if args.silver_days is not None else cfg.retention.silver_days,
+    }
+    if all(v is None for v in days.values()):
+        raise UsageError("no retention configured: set retention.bronze_days / silver_days or pass --bronze-days N")
+    if any(v is not None and v <= 0 for v in days.values()):
+        raise UsageError("retention days must be positive: pass e.g. --bronze-days 365")
+
+    def work(spark, lake) -> int:
+        print(apply_retention(lake, days_by_layer=days, run_id=new_run_id()).render())
+        return EXIT_OK
+
+    return _with_session(cfg, _guard(work))
+
+
+def _erase(args: argparse.Namespace) -> int:
+    from socialake.bronze.ingest import new_run_id
+    from socialake.privacy import erase_subject
+    from socialake.silver.pseudonymise import load_key
+
+    cfg = _config(args)
+    key = load_key()
+
+    def work(spark, lake) -> int:
+        report = erase_subject(lake, key=key, platform=args.platform, author_id=args.author_id,
+                               handle=args.handle, run_id=new_run_id())
+        print(report.render())
         return EXIT_OK
 
     return _with_session(cfg, _guard(work))

@@ -76,6 +76,12 @@ class SilverConfig:
 
 
 @dataclass(frozen=True)
+class RetentionConfig:
+    bronze_days: int | None = None
+    silver_days: int | None = None
+
+
+@dataclass(frozen=True)
 class Config:
     env: str
     app_name: str
@@ -84,6 +90,7 @@ class Config:
     spark: SparkConfig
     ingest: IngestConfig
     silver: SilverConfig = field(default_factory=SilverConfig)
+    retention: RetentionConfig = field(default_factory=RetentionConfig)
 
 
 def default_conf_dir() -> Path:
@@ -201,7 +208,7 @@ def _string_map(value: Any, where: str) -> dict[str, str]:
 
 
 def _build(env: str, data: Mapping[str, Any]) -> Config:
-    unknown = sorted(set(data) - {"app_name", "lake", "engines", "spark", "ingest", "silver"})
+    unknown = sorted(set(data) - {"app_name", "lake", "engines", "spark", "ingest", "silver", "retention"})
     if unknown:
         raise ConfigError(f"unknown top-level setting {unknown[0]!r}: remove it or fix its spelling")
 
@@ -277,7 +284,17 @@ def _build(env: str, data: Mapping[str, Any]) -> Config:
         spark=spark_cfg,
         ingest=ingest_cfg,
         silver=_build_silver(data),
+        retention=_build_retention(data),
     )
+
+
+def _build_retention(data: Mapping[str, Any]) -> RetentionConfig:
+    retention = _section(data, "retention", {"bronze_days", "silver_days"})
+    days = {}
+    for name in ("bronze_days", "silver_days"):
+        value = retention.get(name)
+        days[name] = None if value is None else _positive_int(value, f"retention.{name}")
+    return RetentionConfig(**days)
 
 
 NEAR_DUP_KEYS = {"threshold", "shingle_words", "bands", "rows", "min_words", "seed", "max_iterations"}

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Mapping, Sequence
 
 from pyspark.sql import DataFrame, SparkSession
@@ -104,6 +105,10 @@ class Lake(ABC):
     ) -> CommitResult:
         """Commit `rows` as one transaction (engine-specific), with `commit_metadata` recorded
         in the commit info."""
+
+    @abstractmethod
+    def timestamp_literal(self, moment: datetime) -> str:
+        """A UTC timestamp literal for this engine's delete predicates."""
 
     @abstractmethod
     def delete(self, table: str, predicate: str, *, run_id: str) -> CommitResult:

@@ -7,6 +7,7 @@ Same contract as the embedded engine. The run id travels in each commit's userMe
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 from typing import Any, Mapping, Sequence
 
 from pyspark.sql import DataFrame, SparkSession
@@ -93,6 +94,9 @@ class DeltaSparkLake(Lake):
             return CommitResult(table=table, version=None, rows=0)
         metrics = latest.parameters.get("operationMetrics", {})
         return CommitResult(table=table, version=latest.version, rows=int(metrics.get("numOutputRows", 0)), metrics=metrics)
+
+    def timestamp_literal(self, moment: datetime) -> str:
+        return f"TIMESTAMP '{moment.astimezone(timezone.utc).strftime('%Y-%m-%d %H:%M:%S.%f')}+00:00'"
 
     def delete(self, table: str, predicate: str, *, run_id: str) -> CommitResult:
         self.require(table)

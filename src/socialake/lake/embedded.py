@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import datetime, timezone
 from functools import reduce
 from urllib.parse import unquote
 from typing import Any, Mapping, Sequence
@@ -165,6 +166,10 @@ class EmbeddedLake(Lake):
             f"the write to {table} finished but its commit is not in the table's history: "
             "another writer may have overwritten it; re-run the job"
         )
+
+    def timestamp_literal(self, moment: datetime) -> str:
+        utc = moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        return f"arrow_cast('{utc}', 'Timestamp(Microsecond, Some(\"UTC\"))')"  # DataFusion SQL
 
     def delete(self, table: str, predicate: str, *, run_id: str) -> CommitResult:
         from deltalake import CommitProperties

@@ -107,7 +107,8 @@ def layout_platform(
 class Author:
     platform: str
     index: int
-    author_id: str
+    author_id: str        # as bronze keys authors (Reddit: the username)
+    account_id: str       # the platform's account id (Reddit: t2_ fullname; else = author_id)
     handle: str           # X username, Reddit name, Mastodon acct, Bluesky handle, CSV user_name
     username: str         # the local part people type after '@' (Mastodon/Bluesky differ)
     display_name: str
@@ -215,6 +216,7 @@ def make_author(
     created_us = ACCOUNTS_SINCE_US + int(draws.random() * (start_us - 30 * 86_400_000_000
                                                            - ACCOUNTS_SINCE_US))
     perm = ids.permute32(index, layout.id_salt)
+    account_id = ""
     numeric_id = 0
     url = ""
     domain = ""
@@ -227,7 +229,8 @@ def make_author(
     elif platform == PLATFORM_REDDIT:
         username = username.replace(".", "_")
         handle = username
-        author_id = "t2_" + ids.base36(perm + 36 ** 5)
+        author_id = username  # bronze keys Reddit authors by their (permanent) username
+        account_id = "t2_" + ids.base36(perm + 36 ** 5)
         url = f"https://www.reddit.com/user/{username}"
     elif platform == PLATFORM_MASTODON:
         domain = MASTODON_LOCAL_DOMAIN if is_hub else draws.pick(MASTODON_DOMAINS[lang])
@@ -247,6 +250,7 @@ def make_author(
         platform=platform,
         index=index,
         author_id=author_id,
+        account_id=account_id or author_id,
         handle=handle,
         username=username,
         display_name=display,
@@ -314,12 +318,13 @@ def author_rows(
 ) -> dict[str, list]:
     """Columns of truth/authors.parquet for the given author indices."""
     cols: dict[str, list] = {k: [] for k in (
-        "platform", "author_id", "handle", "display_name", "community", "is_hub", "followers",
-        "lang", "location")}
+        "platform", "author_id", "platform_account_id", "handle", "display_name", "community",
+        "is_hub", "followers", "lang", "location")}
     for index in indices:
         a = make_author(seed, layout, index, language_weights, start_us)
         cols["platform"].append(a.platform)
         cols["author_id"].append(a.author_id)
+        cols["platform_account_id"].append(a.account_id)
         cols["handle"].append(a.handle)
         cols["display_name"].append(a.display_name)
         cols["community"].append(community_label(a.community))

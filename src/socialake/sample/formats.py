@@ -2,8 +2,9 @@
 
 Each writer appends records in collection order and returns where each landed as
 `(file relative to the output root, location, line)`: location is "$.data[3]" / "$.errors[0]"
-(X v2 pages), "$[7]" (JSON arrays) or "line 12" (NDJSON, CSV with the header as line 1); line is
-the 1-based physical line for line formats, else None. Malformed records are rendered here too
+(X v2 pages), "$[7]" (JSON arrays), "line 12" (NDJSON) or "row 7" (CSV data row, the header
+not counted), as bronze's source_offset writes it; line is the 1-based physical line of line
+formats (CSV: header = line 1), else None. Malformed records are rendered here too
 (`MALFORMED_KINDS` lists which kinds each format can carry).
 """
 
@@ -49,7 +50,8 @@ MALFORMED_REASONS = {
 MALFORMED_KINDS = {
     FORMAT_X_V2: ("non_numeric_id", "bad_timestamp"),
     FORMAT_X_V1: ("non_numeric_id", "bad_timestamp"),
-    FORMAT_MASTODON: ("non_numeric_id", "bad_timestamp"),
+    # Mastodon ids are strings "not guaranteed to be a number": a missing id is the bad one
+    FORMAT_MASTODON: ("missing_id", "bad_timestamp"),
     FORMAT_PUSHSHIFT: ("truncated_json", "invalid_utf8", "bad_timestamp"),
     FORMAT_JETSTREAM: ("truncated_json", "invalid_utf8", "bad_timestamp"),
     FORMAT_CSV: ("missing_id", "bad_timestamp", "invalid_utf8"),
@@ -491,10 +493,12 @@ class XV1Writer(JsonArrayWriter):
         super().__init__(*args, **kwargs)
         self._users: dict[int, dict] = {}
         self._user_json: dict[int, str] = {}
+        self.embedded = 0  # retweeted_status / quoted_status objects inside statuses
 
     def write_post(self, post: Post, malformed: str | None = None) -> Location:
         status = x_v1_status(post, self.rng, streaming=self.shard_no % 2 == 1,
                              users=self._users)
+        self.embedded += ("retweeted_status" in status) + ("quoted_status" in status)
         if malformed == "non_numeric_id":
             bad = non_numeric(post.post_id, self.rng)
             status["id"] = bad
@@ -643,8 +647,8 @@ class MastodonWriter(JsonArrayWriter):
             account["last_status_at"] = self._last_day
             account_json = self._accounts[post.author.index] = dumps(account)
         head, tail = mastodon_status_parts(post, self.rng)
-        if malformed == "non_numeric_id":
-            head["id"] = non_numeric(post.post_id, self.rng)
+        if malformed == "missing_id":
+            del head["id"]
         elif malformed == "bad_timestamp":
             head["created_at"] = self.rng.choice(BAD_TIMESTAMPS)
         return self._append(splice(head, "account", account_json, tail))
@@ -731,7 +735,7 @@ class PushshiftWriter(_Writer):
         if post.kind == KIND_SUBMISSION:
             row: dict[str, Any] = {"author": author_name}
             if not deleted:
-                row["author_fullname"] = a.author_id
+                row["author_fullname"] = a.account_id
             row.update({
                 "created_utc": t_s,
                 "domain": x["domain"],
@@ -760,7 +764,7 @@ class PushshiftWriter(_Writer):
         row = {"all_awardings": [], "archived": False, "author": author_name,
                "author_flair_text": None}
         if not deleted:
-            row["author_fullname"] = a.author_id
+            row["author_fullname"] = a.account_id
         row.update({
             "body": deleted or post.text,
             "controversiality": 0,
@@ -940,7 +944,7 @@ class CsvWriter(_Writer):
             line = self.fh.add(data)
         else:
             line = self._row(row)
-        return (self.rel, f"line {line}", line)
+        return (self.rel, f"row {line - 1}", line)  # data rows are numbered after the header
 
     write_edit = write_post
 

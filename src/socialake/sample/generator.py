@@ -188,6 +188,7 @@ def build_summary(plan: Plan, results: list[dict], shard_size: int) -> dict:
     totals: Counter = Counter()
     per_format: dict[str, Counter] = {}
     files_per_format: Counter = Counter()
+    embedded: Counter = Counter()
     malformed: list[dict] = []
     coordinated_members: dict[str, list] = {}
     for r in results:
@@ -195,6 +196,7 @@ def build_summary(plan: Plan, results: list[dict], shard_size: int) -> dict:
         totals.update(c)
         per_format.setdefault(r["source_format"], Counter()).update(c)
         files_per_format[r["source_format"]] += len(r["files"])
+        embedded[r["source_format"]] += r["embedded_statuses"]
         malformed.extend(r["malformed"])
         for cluster_id, members in r["coordinated"].items():
             coordinated_members.setdefault(cluster_id, []).extend(members)
@@ -218,6 +220,9 @@ def build_summary(plan: Plan, results: list[dict], shard_size: int) -> dict:
             "malformed": c["malformed"],
             "text": TEXT_CONVENTIONS[fmt],
         }
+        if embedded[fmt]:
+            # bronze may also emit these nested objects as post rows ($[i].retweeted_status)
+            formats_out[fmt]["embedded_statuses"] = embedded[fmt]
     coord_out = []
     for p in plan.coordinated:
         members = coordinated_members.get(p.cluster_id, [])
@@ -256,7 +261,9 @@ def build_summary(plan: Plan, results: list[dict], shard_size: int) -> dict:
             "malformed": totals["malformed"],
             "parsable_records": totals["records"] - totals["malformed"],
             "note": "records == n_posts exactly (one landing record per truth row); bronze "
-                    "should parse records - malformed rows: posts + edits + deletes.",
+                    "should parse records - malformed rows: posts + edits + deletes (plus "
+                    "formats[x_v1.1][embedded_statuses] if it emits nested retweeted/quoted "
+                    "statuses as rows).",
         },
         "formats": formats_out,
         "languages": {"configured": dict(cfg.language_weights),

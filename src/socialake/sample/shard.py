@@ -750,6 +750,7 @@ class ShardRun:
             "hourly_spike_topic": self.hourly_topic,
             "hourly_spike_hashtag": self.hourly_tag,
             "coordinated": self.coord_members,
+            "embedded_statuses": getattr(self.writer, "embedded", 0),
         }
 
 

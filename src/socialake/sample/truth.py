@@ -25,7 +25,8 @@ POSTS_SCHEMA = pa.schema([
     pa.field("file", pa.string(), nullable=False),       # relative to the output root
     pa.field("location", pa.string(), nullable=False),   # "$.data[3]", "$[7]", "line 12"
     pa.field("line", pa.int32()),                        # 1-based line (line formats only)
-    pa.field("post_id", pa.string(), nullable=False),
+    pa.field("post_id", pa.string(), nullable=False),    # as bronze keys it (X edit: original id)
+    pa.field("native_id", pa.string(), nullable=False),  # the id written in the record itself
     pa.field("event_type", pa.string(), nullable=False),  # post | edit | delete
     pa.field("created_at", _TS),
     pa.field("edited_at", _TS),
@@ -64,7 +65,8 @@ POSTS_SCHEMA = pa.schema([
 
 AUTHORS_SCHEMA = pa.schema([
     pa.field("platform", pa.string(), nullable=False),
-    pa.field("author_id", pa.string(), nullable=False),
+    pa.field("author_id", pa.string(), nullable=False),  # as bronze sees it (Reddit: username)
+    pa.field("platform_account_id", pa.string(), nullable=False),  # Reddit: t2_ fullname
     pa.field("handle", pa.string(), nullable=False),
     pa.field("display_name", pa.string()),
     pa.field("community", pa.string(), nullable=False),
@@ -131,8 +133,9 @@ class TruthBuffer:
             has_pii = bool(pii)
             pii_json = pii_spans_json(post, pii) if has_pii else "[]"
         self.rows.append((
-            record_no, platform, source_format, loc[0], loc[1], loc[2], post.post_id,
-            event_type, post.t_us, post.edited_us, observed_us, a.author_id, a.handle,
+            record_no, platform, source_format, loc[0], loc[1], loc[2],
+            post.edit_of or post.post_id, post.post_id, event_type, post.t_us, post.edited_us,
+            observed_us, a.author_id, a.handle,
             _COMMUNITY_LABELS[a.community], a.is_hub, text, lang, topic, sentiment, post.kind,
             post.conversation_id, post.reply_to_id,
             post.reply_to_author.author_id if post.reply_to_author else None,

@@ -101,7 +101,7 @@ class Landing:
                 items = json.loads(path.read_text(encoding="utf-8"))
                 for i, item in enumerate(items):
                     if fmt == "mastodon":
-                        text, item_id = self.html_to_text(item["content"]), item["id"]
+                        text, item_id = self.html_to_text(item["content"]), item.get("id")
                     else:
                         text = item.get("full_text") or item.get("extended_tweet", {}).get(
                             "full_text") or item["text"]
@@ -134,7 +134,7 @@ class Landing:
             elif fmt == "csv":
                 header, rows = self.parse_csv(path)
                 for number, fields in rows:
-                    key = (rel, f"line {number}")
+                    key = (rel, f"row {number - 1}")  # data rows, numbered after the header
                     if fields is None:
                         records[key] = {"kind": "unparsable", "id": None, "text": None,
                                         "raw": None}

@@ -196,7 +196,10 @@ def test_interactions_stay_in_communities_and_hubs_draw_mentions(sample) -> None
     hub_rate = sum(mentions[h] for h in hub) / len(hub)
     others = len(sample.authors) - len(hub)
     other_rate = sum(v for k, v in mentions.items() if k not in hub) / others
-    assert hub_rate > 8 * other_rate
+    assert hub_rate > 5 * other_rate
+    # influence: the most mentioned accounts are the hubs
+    top = [key for key, _ in mentions.most_common(10)]
+    assert sum(key in hub for key in top) >= 7
 
 
 def test_exact_duplicate_clusters(sample) -> None:
@@ -260,10 +263,10 @@ def test_edits_reemit_or_supersede_earlier_posts(sample, native) -> None:
     for row in edits:
         assert row["edited_at"] is not None
         if row["source_format"] == "x_v2":
-            original = first_seen[(row["platform"], row["edit_of_post_id"])]
+            original = first_seen[(row["platform"], row["post_id"])]
             history = native[(row["file"], row["location"])]["raw"]["edit_history_tweet_ids"]
             assert len(history) >= 2 and history[0] == original["post_id"]
-            assert history[-1] == row["post_id"]
+            assert history[-1] == row["native_id"] != row["post_id"]
         else:
             original = first_seen[(row["platform"], row["post_id"])]
             assert row["edited_at"] > original["created_at"] == row["created_at"]

@@ -1,0 +1,193 @@
+"""Retention and erasure across every layer, each followed by vacuum.
+
+Deleting rows from a Delta table only hides them: older versions still reference the files.
+Both jobs therefore vacuum every table they touched with a zero-hour retention, after which
+no version that held the data can be read (time travel before the erasure stops working,
+which is the point).
+
+Erasure takes a raw handle or account id, derives the pseudonyms silver and gold use for it
+(by id and by handle) and:
+- bronze: deletes every row authored by the subject or whose raw payload names the subject's
+  id or handle (raw records cannot be partly redacted); quarantine rows that name them too;
+- silver: removes the subject's posts and edges, and in everybody else's posts replaces the
+  subject's pseudonym (mentions, reply targets, links, Bluesky post keys) with `u_erased`;
+- records the erasure in ops.erasures as keyed tokens of the pseudonyms: with the key one can
+  check whether an account was erased, but the log links to nothing left in the lake.
+Re-ingesting the original export would bring the raw data back: delete it from the landing
+area too (the report says so).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+from pyspark.sql import DataFrame
+from pyspark.sql import functions as F
+
+from socialake import schemas as S
+from socialake.lake import Lake
+from socialake.silver.pseudonymise import PseudonymKey, account_pseudonym, normalise_handle
+
+ERASED = "u_erased"
+OPS_ERASURES = "ops.erasures"
+
+# The time a row is "from", per table, for retention.
+RETENTION_TIME = {
+    S.BRONZE_POSTS: "coalesce(created_at, collected_at, ingested_at)",
+    S.BRONZE_QUARANTINE: "coalesce(collected_at, ingested_at)",
+    S.SILVER_POSTS: "coalesce(created_at, collected_at)",
+    S.SILVER_EDGES: "created_at",
+    S.SILVER_TOMBSTONES: "deleted_at",
+}
+LAYER_TABLES = {
+    "bronze": (S.BRONZE_POSTS, S.BRONZE_QUARANTINE),
+    "silver": (S.SILVER_POSTS, S.SILVER_EDGES, S.SILVER_TOMBSTONES),
+}
+
+
+@dataclass(frozen=True)
+class PrivacyReport:
+    action: str
+    deleted: dict[str, int] = field(default_factory=dict)
+    rewritten: dict[str, int] = field(default_factory=dict)
+    vacuumed_files: int = 0
+    note: str = ""
+
+    def render(self) -> str:
+        lines = [f"{self.action}:"]
+        for table, rows in sorted(self.deleted.items()):
+            lines.append(f"  {table:<20} {rows:>10,} row(s) deleted")
+        for table, rows in sorted(self.rewritten.items()):
+            lines.append(f"  {table:<20} {rows:>10,} row(s) rewritten")
+        lines.append(f"  vacuum removed {self.vacuumed_files:,} file(s); older versions can no longer be read")
+        if self.note:
+            lines.append(f"  {self.note}")
+        return "\n".join(lines)
+
+
+def apply_retention(lake: Lake, *, days_by_layer: dict[str, int | None], run_id: str,
+                    now: datetime | None = None) -> PrivacyReport:
+    """Delete rows older than N days per layer (None keeps the layer forever), then vacuum."""
+    moment = now or datetime.now(timezone.utc)
+    deleted: dict[str, int] = {}
+    for layer, days in days_by_layer.items():
+        if days is None:
+            continue
+        cutoff = lake.timestamp_literal(moment - timedelta(days=days))
+        for table in LAYER_TABLES.get(layer, ()):
+            if not lake.exists(table):
+                continue
+            result = lake.delete(table, f"{RETENTION_TIME[table]} < {cutoff}", run_id=run_id)
+            deleted[table] = result.rows
+    vacuumed = sum(len(lake.vacuum(t, retention_hours=0, run_id=run_id)) for t, n in deleted.items() if n)
+    return PrivacyReport(action=f"retention ({', '.join(f'{k} {v} days' for k, v in days_by_layer.items() if v)})",
+                         deleted=deleted, vacuumed_files=vacuumed)
+
+
+def subject_pseudonyms(key: PseudonymKey, platform: str, author_id: str | None, handle: str | None) -> list[str]:
+    found = {account_pseudonym(key, platform, author_id, None), account_pseudonym(key, platform, None, handle)}
+    return sorted(p for p in found if p)
+
+
+def erase_subject(lake: Lake, *, key: PseudonymKey, platform: str, author_id: str | None = None,
+                  handle: str | None = None, run_id: str) -> PrivacyReport:
+    """Remove one person from every layer (see the module docstring), then vacuum."""
+    if not author_id and not handle:
+        raise ValueError("erasure needs the subject's account id or handle")
+    pseudonyms = subject_pseudonyms(key, platform, author_id, handle)
+    deleted: dict[str, int] = {}
+    rewritten: dict[str, int] = {}
+
+    if lake.exists(S.BRONZE_POSTS):
+        deleted[S.BRONZE_POSTS] = _delete_keys(
+            lake, S.BRONZE_POSTS, S.PAYLOAD_SHA256,
+            _bronze_rows_naming(lake.read(S.BRONZE_POSTS), platform, author_id, handle), run_id)
+    if lake.exists(S.BRONZE_QUARANTINE):
+        quarantine = lake.read(S.BRONZE_QUARANTINE)
+        naming = quarantine.where(_names_subject(F.col(S.RAW_BYTES).cast("string"), author_id, handle))
+        deleted[S.BRONZE_QUARANTINE] = _delete_keys(lake, S.BRONZE_QUARANTINE, S.QUARANTINE_ID, naming, run_id)
+    if lake.exists(S.SILVER_EDGES):
+        listed = ", ".join(f"'{p}'" for p in pseudonyms)
+        deleted[S.SILVER_EDGES] = lake.delete(
+            S.SILVER_EDGES, f"{S.EDGE_SRC} IN ({listed}) OR {S.EDGE_DST} IN ({listed})", run_id=run_id).rows
+    if lake.exists(S.SILVER_POSTS):
+        removed, changed = _rewrite_silver_posts(lake, pseudonyms, run_id)
+        deleted[S.SILVER_POSTS], rewritten[S.SILVER_POSTS] = removed, changed
+    if lake.exists(S.SILVER_TOMBSTONES):
+        tombstones = lake.read(S.SILVER_TOMBSTONES)
+        naming = tombstones.where(F.col(S.POST_KEY).rlike("|".join(pseudonyms)))
+        deleted[S.SILVER_TOMBSTONES] = _delete_keys(lake, S.SILVER_TOMBSTONES, S.POST_KEY, naming, run_id)
+
+    touched = [t for t in set(deleted) | set(rewritten) if deleted.get(t) or rewritten.get(t)]
+    vacuumed = sum(len(lake.vacuum(t, retention_hours=0, run_id=run_id)) for t in touched)
+    _record_erasure(lake, key, pseudonyms, platform, deleted, run_id)
+    return PrivacyReport(
+        action=f"erasure of one {platform} account ({len(pseudonyms)} pseudonym(s))",
+        deleted=deleted, rewritten=rewritten, vacuumed_files=vacuumed,
+        note="delete the subject's records from the landing area too, or a re-ingest brings them back",
+    )
+
+
+def _names_subject(text: F.Column, author_id: str | None, handle: str | None) -> F.Column:
+    """True where `text` contains the id or handle as a whole token (case-insensitive)."""
+    tokens = [re.escape(t) for t in (author_id, normalise_handle(handle) if handle else None) if t]
+    return text.rlike(r"(?i)(?<![\w.-])(?:" + "|".join(tokens) + r")(?![\w-])")
+
+
+def _bronze_rows_naming(posts: DataFrame, platform: str, author_id: str | None, handle: str | None) -> DataFrame:
+    own = F.lit(False)
+    if author_id:
+        own = own | (F.col(S.AUTHOR_ID) == author_id)
+    if handle:
+        own = own | (F.lower(F.col(S.AUTHOR_HANDLE)) == normalise_handle(handle))
+    own = (F.col(S.PLATFORM) == platform) & own
+    return posts.where(own | _names_subject(F.col(S.RAW_PAYLOAD), author_id, handle))
+
+
+def _delete_keys(lake: Lake, table: str, key: str, rows: DataFrame, run_id: str, chunk: int = 500) -> int:
+    keys = sorted({r[key] for r in rows.select(key).collect()})
+    deleted = 0
+    for start in range(0, len(keys), chunk):
+        listed = ", ".join("'" + k.replace("'", "''") + "'" for k in keys[start:start + chunk])
+        deleted += lake.delete(table, f"{key} IN ({listed})", run_id=run_id).rows
+    return deleted
+
+
+def _rewrite_silver_posts(lake: Lake, pseudonyms: list[str], run_id: str) -> tuple[int, int]:
+    posts = lake.read(S.SILVER_POSTS)
+    pattern = "|".join(pseudonyms)
+    own = F.col(S.AUTHOR_PSEUDONYM).isin(pseudonyms)
+    string_columns = [S.POST_KEY, S.POST_ID, S.TEXT, S.CONVERSATION_KEY, S.REPLY_TO_POST_KEY,
+                      S.REPLY_TO_AUTHOR_PSEUDONYM, S.QUOTE_OF_POST_KEY, S.REPOST_OF_POST_KEY, S.NEAR_DUP_CLUSTER]
+    mentions_subject = F.exists(F.coalesce(S.MENTION_PSEUDONYMS, F.array()), lambda m: m.isin(pseudonyms))
+    names = mentions_subject | F.exists(F.coalesce(S.URLS, F.array()), lambda u: u.rlike(pattern))
+    for column in string_columns:
+        names = names | F.coalesce(F.col(column).rlike(pattern), F.lit(False))
+    counts = posts.agg(F.sum(own.cast("int")).alias("own"), F.sum((~own & names).cast("int")).alias("naming")).collect()[0]
+    if not (counts["own"] or counts["naming"]):
+        return 0, 0
+    kept = posts.where(~own)
+    replaced = kept.select(*[
+        F.regexp_replace(F.col(c), pattern, ERASED).alias(c) if c in string_columns else
+        F.transform(F.col(c), lambda v: F.regexp_replace(v, pattern, ERASED)).alias(c)
+        if c in (S.MENTION_PSEUDONYMS, S.URLS) else F.col(c)
+        for c in posts.columns
+    ])
+    lake.write(S.SILVER_POSTS, replaced, mode="overwrite", run_id=run_id, operation="ERASURE")
+    return int(counts["own"] or 0), int(counts["naming"] or 0)
+
+
+def erasure_token(key: PseudonymKey, pseudonym: str) -> str:
+    """What ops.erasures stores for a pseudonym: keyed, so it matches nothing in the lake."""
+    return key.pseudonym("erasure-log", pseudonym)
+
+
+def _record_erasure(lake: Lake, key: PseudonymKey, pseudonyms: list[str], platform: str,
+                    deleted: dict[str, int], run_id: str) -> None:
+    rows = [(erasure_token(key, p), platform, datetime.now(timezone.utc), run_id, sum(deleted.values()))
+            for p in pseudonyms]
+    frame = lake.spark.createDataFrame(
+        rows, "erasure_token string, platform string, erased_at timestamp, run_id string, rows_deleted long")
+    lake.write(OPS_ERASURES, frame, mode="append", run_id=run_id, operation="ERASURE")
