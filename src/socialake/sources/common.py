@@ -102,6 +102,14 @@ def as_id(value: Any, name: str, *, required: bool = False) -> str | None:
     raise RecordError(REASON_BAD_VALUE, f"{name} is a {type(value).__name__}, not an id")
 
 
+def as_numeric_id(value: Any, name: str, *, required: bool = False) -> str | None:
+    """An id that the platform defines as a decimal number (X tweet and user ids)."""
+    ident = as_id(value, name, required=required)
+    if ident is not None and not ident.isdigit():
+        raise RecordError(REASON_BAD_VALUE, f"{name} {ident[:40]!r} is not a numeric id")
+    return ident
+
+
 def as_text(value: Any, name: str) -> str | None:
     """A string field; None stays None, other types are bad values."""
     if value is None or isinstance(value, str):

@@ -27,6 +27,7 @@ from socialake.sources.common import (
     as_count,
     as_float,
     as_id,
+    as_numeric_id,
     as_text,
     dicts,
     guard,
@@ -118,7 +119,7 @@ def _status_record(status: Any, location: str) -> ParsedRecord:
     """Map one v1.1 status to the canonical fields."""
     if not isinstance(status, dict):
         raise TypeError(f"status is a {type(status).__name__}, not an object")
-    status_id = as_id(status.get("id_str") or status.get("id"), "id_str", required=True)
+    status_id = as_numeric_id(status.get("id_str") or status.get("id"), "id_str", required=True)
     user = sub(status, "user")
     handle = as_text(user.get("screen_name"), "user.screen_name")
     extended = sub(status, "extended_tweet")

@@ -31,6 +31,7 @@ from socialake.sources.common import (
     as_count,
     as_float,
     as_id,
+    as_numeric_id,
     as_text,
     dicts,
     guard,
@@ -173,7 +174,7 @@ def _tweet_record(tweet: Any, index: _Includes, location: str) -> ParsedRecord:
     """Map one v2 tweet object (plus its includes) to the canonical fields."""
     if not isinstance(tweet, dict):
         raise TypeError(f"tweet is a {type(tweet).__name__}, not an object")
-    tweet_id = as_id(tweet.get("id"), "id", required=True)
+    tweet_id = as_numeric_id(tweet.get("id"), "id", required=True)
     author_id = as_id(tweet.get("author_id"), "author_id")
     author = index.users.get(author_id or "", {})
     used = _UsedIncludes(author)

@@ -261,3 +261,20 @@ def test_retyped_fields_never_raise(read_bytes, load_fixture):
         parent[path[-1]] = json.loads(json.dumps(rng.choice(replacements)))
         result = read_bytes(json.dumps(document).encode(), "fuzz.json")
         assert all(row["post_id"] for row in result.posts)
+
+
+def test_non_numeric_x_ids_are_quarantined_as_bad_values():
+    import io
+    import json
+    from datetime import datetime, timezone
+
+    from socialake.sources.base import ReadContext
+    from socialake.sources.reader import read_records
+
+    page = {"data": [{"id": "12345", "text": "fine", "edit_history_tweet_ids": ["12345"]},
+                     {"id": "12x45", "text": "not an X id", "edit_history_tweet_ids": ["12x45"]}]}
+    context = ReadContext(source_name="t", run_id="r", ingested_at=datetime(2026, 1, 1, tzinfo=timezone.utc))
+    rows = list(read_records(io.BytesIO(json.dumps(page).encode()), context, source_file="p.json", file_mtime=None))
+
+    assert [(kind, row.get("post_id") or row.get("reason_code")) for kind, row in rows] == [
+        ("post", "12345"), ("quarantine", "bad_value")]
