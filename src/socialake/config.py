@@ -82,6 +82,11 @@ class RetentionConfig:
 
 
 @dataclass(frozen=True)
+class QualityConfig:
+    actions: Mapping[str, str] = field(default_factory=dict)  # check name -> warn | quarantine | fail
+
+
+@dataclass(frozen=True)
 class Config:
     env: str
     app_name: str
@@ -91,6 +96,7 @@ class Config:
     ingest: IngestConfig
     silver: SilverConfig = field(default_factory=SilverConfig)
     retention: RetentionConfig = field(default_factory=RetentionConfig)
+    quality: QualityConfig = field(default_factory=QualityConfig)
 
 
 def default_conf_dir() -> Path:
@@ -208,7 +214,7 @@ def _string_map(value: Any, where: str) -> dict[str, str]:
 
 
 def _build(env: str, data: Mapping[str, Any]) -> Config:
-    unknown = sorted(set(data) - {"app_name", "lake", "engines", "spark", "ingest", "silver", "retention"})
+    unknown = sorted(set(data) - {"app_name", "lake", "engines", "spark", "ingest", "silver", "retention", "quality"})
     if unknown:
         raise ConfigError(f"unknown top-level setting {unknown[0]!r}: remove it or fix its spelling")
 
@@ -285,7 +291,16 @@ def _build(env: str, data: Mapping[str, Any]) -> Config:
         ingest=ingest_cfg,
         silver=_build_silver(data),
         retention=_build_retention(data),
+        quality=_build_quality(data),
     )
+
+
+def _build_quality(data: Mapping[str, Any]) -> QualityConfig:
+    quality = _section(data, "quality", {"actions"})
+    actions = _string_map(quality.get("actions"), "quality.actions")
+    for name, action in actions.items():
+        _choice(action, ("warn", "quarantine", "fail"), f"quality.actions.{name}")
+    return QualityConfig(actions=actions)
 
 
 def _build_retention(data: Mapping[str, Any]) -> RetentionConfig:

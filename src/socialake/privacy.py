@@ -28,9 +28,8 @@ from pyspark.sql import functions as F
 
 from socialake import schemas as S
 from socialake.lake import Lake
-from socialake.silver.pseudonymise import PseudonymKey, account_pseudonym, normalise_handle
+from socialake.silver.pseudonymise import ERASED, PseudonymKey, account_pseudonym, normalise_handle
 
-ERASED = "u_erased"
 OPS_ERASURES = "ops.erasures"
 
 # The time a row is "from", per table, for retention.
@@ -40,10 +39,11 @@ RETENTION_TIME = {
     S.SILVER_POSTS: "coalesce(created_at, collected_at)",
     S.SILVER_EDGES: "created_at",
     S.SILVER_TOMBSTONES: "deleted_at",
+    S.SILVER_QUARANTINE: "quarantined_at",
 }
 LAYER_TABLES = {
     "bronze": (S.BRONZE_POSTS, S.BRONZE_QUARANTINE),
-    "silver": (S.SILVER_POSTS, S.SILVER_EDGES, S.SILVER_TOMBSTONES),
+    "silver": (S.SILVER_POSTS, S.SILVER_EDGES, S.SILVER_TOMBSTONES, S.SILVER_QUARANTINE),
 }
 
 
@@ -115,10 +115,10 @@ def erase_subject(lake: Lake, *, key: PseudonymKey, platform: str, author_id: st
     if lake.exists(S.SILVER_POSTS):
         removed, changed = _rewrite_silver_posts(lake, pseudonyms, run_id)
         deleted[S.SILVER_POSTS], rewritten[S.SILVER_POSTS] = removed, changed
-    if lake.exists(S.SILVER_TOMBSTONES):
-        tombstones = lake.read(S.SILVER_TOMBSTONES)
-        naming = tombstones.where(F.col(S.POST_KEY).rlike("|".join(pseudonyms)))
-        deleted[S.SILVER_TOMBSTONES] = _delete_keys(lake, S.SILVER_TOMBSTONES, S.POST_KEY, naming, run_id)
+    for table in (S.SILVER_TOMBSTONES, S.SILVER_QUARANTINE):
+        if lake.exists(table):
+            naming = lake.read(table).where(F.col(S.POST_KEY).rlike("|".join(pseudonyms)))
+            deleted[table] = _delete_keys(lake, table, S.POST_KEY, naming, run_id)
 
     touched = [t for t in set(deleted) | set(rewritten) if deleted.get(t) or rewritten.get(t)]
     vacuumed = sum(len(lake.vacuum(t, retention_hours=0, run_id=run_id)) for t in touched)

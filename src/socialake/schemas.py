@@ -205,7 +205,9 @@ REASON_API_ERROR = "api_error"            # an error response (400 too many ids,
 REASON_MISSING_FIELD = "missing_field"    # no post id, no text and no deletion marker, ...
 REASON_BAD_VALUE = "bad_value"            # wrong type, unparsable timestamp, ...
 REASON_READ_ERROR = "read_error"          # the file itself could not be read (gzip CRC, I/O)
+REASON_FAILED_EXPECTATION = "failed_expectation"  # parsed, but a quality check routed it here
 REASON_CODES = (
+    REASON_FAILED_EXPECTATION,
     REASON_BAD_UTF8,
     REASON_BAD_JSON,
     REASON_BAD_CSV,
@@ -230,6 +232,7 @@ TABLE_KEYS = {
 SILVER_POSTS = "silver.posts"
 SILVER_EDGES = "silver.edges"
 SILVER_TOMBSTONES = "silver.tombstones"
+SILVER_QUARANTINE = "silver.quarantine"  # post_key, failed check, payload_sha256 (never the content)
 
 POST_KEY = "post_key"                  # "<platform>:<post_id>": unique in silver.posts
 AUTHOR_PSEUDONYM = "author_pseudonym"  # "u_" + 32 hex chars of HMAC-SHA256(key, platform:id)

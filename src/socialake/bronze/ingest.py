@@ -31,10 +31,15 @@ from socialake.schemas import (
     PAYLOAD_SHA256,
     PLATFORM,
     QUARANTINE_ID,
+    RAW_PAYLOAD,
+    REASON,
     REASON_CODE,
+    REASON_FAILED_EXPECTATION,
     REASON_READ_ERROR,
     SOURCE_FORMAT,
 )
+from socialake.quality.suites import bronze_posts_suite
+from socialake.quality.validate import FAILED_CHECK, ValidationOutcome, split_by_quarantine, validate
 from socialake.sources.base import KIND_POST, KIND_QUARANTINE, ReadContext
 
 log = logging.getLogger(__name__)
@@ -70,6 +75,7 @@ class IngestReport:
     quarantine_version: int | None
     by_format: dict[str, int] = field(default_factory=dict)
     by_reason: dict[str, int] = field(default_factory=dict)
+    quality: ValidationOutcome | None = None
 
     @property
     def already_present(self) -> int:
@@ -94,6 +100,8 @@ class IngestReport:
             lines.append("  parsed by format:   " + ", ".join(f"{k} {v:,}" for k, v in sorted(self.by_format.items())))
         if self.by_reason:
             lines.append("  quarantine reasons: " + ", ".join(f"{k} {v:,}" for k, v in sorted(self.by_reason.items())))
+        if self.quality:
+            lines.append(self.quality.render())
         return "\n".join(lines)
 
 
@@ -210,6 +218,20 @@ def select_posts(staged: DataFrame) -> DataFrame:
     return staged.where(F.col(KIND) == KIND_POST).select(*BRONZE_POSTS_SCHEMA.fieldNames())
 
 
+def failed_expectation_rows(posts: DataFrame) -> DataFrame:
+    """Parsed posts that a quality check routed away, as bronze.quarantine rows (the raw
+    payload kept as bytes, the check named in the reason)."""
+    return posts.select(
+        F.sha2(F.concat(F.lit(REASON_FAILED_EXPECTATION + "\x00"), F.col(RAW_PAYLOAD)), 256).alias(QUARANTINE_ID),
+        F.lit(REASON_FAILED_EXPECTATION).alias(REASON_CODE),
+        F.concat(F.lit("failed quality check "), F.col(FAILED_CHECK)).alias(REASON),
+        PLATFORM, SOURCE_FORMAT, "source_name", "source_file", "source_offset", "collected_at", "ingested_at",
+        "run_id",
+        F.encode(F.col(RAW_PAYLOAD), "UTF-8").alias("raw_bytes"),
+        F.substring(F.col(RAW_PAYLOAD), 1, 2000).alias("raw_preview"),
+    )
+
+
 def select_quarantine(staged: DataFrame) -> DataFrame:
     """The quarantined records of a staged frame, in bronze.quarantine's columns."""
     return staged.where(F.col(KIND) == KIND_QUARANTINE).select(*BRONZE_QUARANTINE_SCHEMA.fieldNames())
@@ -258,6 +280,12 @@ def run(
         by_reason = {r[REASON_CODE]: r["count"] for r in
                      staged.where(F.col(KIND) == KIND_QUARANTINE).groupBy(REASON_CODE).count().collect()}
         posts, quarantine = select_posts(staged), select_quarantine(staged)
+        suite = bronze_posts_suite(context.ingested_at).with_actions(cfg.quality.actions)
+        quality = validate(lake, posts, suite, run_id=run_id)
+        posts, failed_checks = split_by_quarantine(posts, suite, quality)
+        routed = failed_checks.count() if quality.failed else 0
+        if routed:
+            quarantine = quarantine.unionByName(failed_expectation_rows(failed_checks))
         posts_present = _count_already_present(lake, BRONZE_POSTS, posts, PAYLOAD_SHA256)
         quarantine_present = _count_already_present(lake, BRONZE_QUARANTINE, quarantine, QUARANTINE_ID)
         posts_commit = lake.merge_insert(BRONZE_POSTS, posts, keys=[PAYLOAD_SHA256], run_id=run_id)
@@ -269,10 +297,10 @@ def run(
         run_id=run_id,
         files=file_count,
         records_read=sum(counts.values()),
-        posts_read=counts.get(KIND_POST, 0),
+        posts_read=counts.get(KIND_POST, 0) - routed,
         posts_added=posts_commit.rows,
         posts_already_present=posts_present,
-        quarantine_read=counts.get(KIND_QUARANTINE, 0),
+        quarantine_read=counts.get(KIND_QUARANTINE, 0) + routed,
         quarantine_added=quarantine_commit.rows,
         quarantine_already_present=quarantine_present,
         posts_version=posts_commit.version if posts_commit.version is not None else _version_or_none(lake, BRONZE_POSTS),
@@ -280,7 +308,8 @@ def run(
         if quarantine_commit.version is not None
         else _version_or_none(lake, BRONZE_QUARANTINE),
         by_format=by_format,
-        by_reason=by_reason,
+        by_reason={**by_reason, **({REASON_FAILED_EXPECTATION: routed} if routed else {})},
+        quality=quality,
     )
     if not report.balanced or report.posts_read != report.posts_added + report.posts_already_present:
         raise ReconciliationError(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 from pyspark import StorageLevel
 from pyspark.sql import DataFrame, SparkSession
@@ -19,6 +20,8 @@ from pyspark.sql import functions as F
 from socialake import schemas as S
 from socialake.config import Config, ConfigError
 from socialake.lake import Lake
+from socialake.quality.suites import silver_edges_suite, silver_posts_suite
+from socialake.quality.validate import FAILED_CHECK, ValidationOutcome, split_by_quarantine, validate
 from socialake.silver.near_duplicates import NearDupParams, near_duplicate_clusters
 from socialake.silver.pseudonymise import PseudonymKey
 from socialake.silver.transforms import (
@@ -52,6 +55,8 @@ class SilverReport:
     near_dup_posts: int
     edges: int
     changed: bool
+    quarantined: int = 0
+    quality: tuple[ValidationOutcome, ...] = ()
 
     def render(self) -> str:
         if not self.changed:
@@ -66,6 +71,8 @@ class SilverReport:
             f"  exact duplicates       {self.exact_duplicates:>12,}   posts whose text another post repeats",
             f"  near-duplicate         {self.near_dup_posts:>12,}   posts in {self.near_dup_clusters:,} clusters",
             f"  silver.edges           {self.edges:>12,}   reply / mention / repost / quote",
+            f"  quarantined by checks  {self.quarantined:>12,}   (silver.quarantine: post keys and the check)",
+            *[outcome.render() for outcome in self.quality],
         ])
 
 
@@ -109,13 +116,24 @@ def run(spark: SparkSession, cfg: Config, lake: Lake, *, run_id: str, key: Pseud
             .select(*SILVER_POSTS_SCHEMA.fieldNames())
         ).persist(StorageLevel.MEMORY_AND_DISK)
 
+        suite = silver_posts_suite(datetime.now(timezone.utc)).with_actions(cfg.quality.actions)
+        posts_quality = validate(lake, final, suite, run_id=run_id)  # raises before any write on `fail`
+        final, failed_checks = split_by_quarantine(final, suite, posts_quality)
+        edges = build_edges(final).persist(StorageLevel.MEMORY_AND_DISK)
+        edges_quality = validate(lake, edges, silver_edges_suite().with_actions(cfg.quality.actions), run_id=run_id)
+
         lake.merge_insert(S.SILVER_TOMBSTONES, tombstones.select(*TOMBSTONE_COLUMNS), keys=[S.POST_KEY], run_id=run_id)
+        # Quarantined silver rows are kept by reference only: their content may hold what failed.
+        lake.merge_insert(S.SILVER_QUARANTINE, failed_checks.select(
+            S.POST_KEY, F.col(FAILED_CHECK).alias("failed_check"), S.PAYLOAD_SHA256,
+            F.lit(run_id).alias(S.SILVER_RUN_ID), F.current_timestamp().alias("quarantined_at"),
+        ), keys=[S.POST_KEY, "failed_check"], run_id=run_id)
         lake.write(S.SILVER_POSTS, final, mode="overwrite", run_id=run_id, operation="SILVER",
                    commit_metadata={SOURCE_VERSION_KEY: str(bronze_version), KEY_ID_KEY: key.key_id})
-        written = lake.read(S.SILVER_POSTS)
-        lake.write(S.SILVER_EDGES, build_edges(written), mode="overwrite", run_id=run_id, operation="SILVER",
+        lake.write(S.SILVER_EDGES, edges, mode="overwrite", run_id=run_id, operation="SILVER",
                    commit_metadata={SOURCE_VERSION_KEY: str(bronze_version)})
-        report = _report(lake, run_id, bronze_version, previous, bronze_rows_read)
+        edges.unpersist()
+        report = _report(lake, run_id, bronze_version, previous, bronze_rows_read, (posts_quality, edges_quality))
     finally:
         candidates.unpersist()
     return report
@@ -148,7 +166,8 @@ def _all_tombstones(lake: Lake, new_tombstones: DataFrame, run_id: str) -> DataF
     return fresh.unionByName(lake.read(S.SILVER_TOMBSTONES)).dropDuplicates([S.POST_KEY])
 
 
-def _report(lake: Lake, run_id: str, bronze_version: int, previous: int | None, rows_read: int) -> SilverReport:
+def _report(lake: Lake, run_id: str, bronze_version: int, previous: int | None, rows_read: int,
+            quality: tuple[ValidationOutcome, ...]) -> SilverReport:
     posts = lake.read(S.SILVER_POSTS)
     stats = posts.agg(
         F.count(F.lit(1)).alias("posts"),
@@ -168,6 +187,8 @@ def _report(lake: Lake, run_id: str, bronze_version: int, previous: int | None, 
         near_dup_posts=stats["near"],
         edges=lake.read(S.SILVER_EDGES).count(),
         changed=True,
+        quarantined=lake.read(S.SILVER_QUARANTINE).where(F.col(S.SILVER_RUN_ID) == run_id).count(),
+        quality=quality,
     )
 
 

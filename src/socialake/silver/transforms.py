@@ -27,6 +27,7 @@ from pyspark.sql.types import (
 
 from socialake import schemas as S
 from socialake.silver.pseudonymise import (
+    ERASED,
     PseudonymKey,
     account_pseudonym,
     mention_pseudonyms,
@@ -304,7 +305,7 @@ def build_edges(posts: DataFrame) -> DataFrame:
     """Interactions between pseudonymised authors: (src, dst, kind, post_key, platform,
     created_at). Reply targets come from the platform's reply-to author or, failing that, the
     replied post's author in silver; repost/quote targets from the referenced post's author.
-    Self-interactions (threads, self-quotes) are left out."""
+    Self-interactions (threads, self-quotes) and interactions with erased accounts are left out."""
     authors = posts.select(F.col(S.POST_KEY).alias("_ref_key"), F.col(S.AUTHOR_PSEUDONYM).alias("_ref_author"))
     base = posts.where(F.col(S.AUTHOR_PSEUDONYM).isNotNull())
 
@@ -330,6 +331,7 @@ def build_edges(posts: DataFrame) -> DataFrame:
         .unionByName(referenced(S.QUOTE_OF_POST_KEY, "quote"))
         .unionByName(mentions)
     )
-    return edges.where(F.col(S.EDGE_DST).isNotNull() & (F.col(S.EDGE_SRC) != F.col(S.EDGE_DST))).dropDuplicates(
+    real = F.col(S.EDGE_DST).isNotNull() & (F.col(S.EDGE_DST) != ERASED) & (F.col(S.EDGE_SRC) != F.col(S.EDGE_DST))
+    return edges.where(real).dropDuplicates(
         [S.EDGE_SRC, S.EDGE_DST, S.EDGE_KIND, S.POST_KEY]
     )
