@@ -100,6 +100,7 @@ def run(spark: SparkSession, cfg: Config, lake: Lake, *, run_id: str, key: Pseud
     candidates = prepare_rows(new_rows, key=key, minimise=minimise, language=language).persist(
         StorageLevel.MEMORY_AND_DISK
     )
+    cached: list[DataFrame] = [candidates]  # released in `finally`: a session may run many jobs
     try:
         bronze_rows_read = candidates.count()
         combined = candidates.unionByName(_existing_as_candidates(lake), allowMissingColumns=True)
@@ -107,6 +108,7 @@ def run(spark: SparkSession, cfg: Config, lake: Lake, *, run_id: str, key: Pseud
         tombstones = _all_tombstones(lake, new_tombstones, run_id)
         posts = posts.join(tombstones.select(S.POST_KEY), on=S.POST_KEY, how="left_anti")
         posts = mark_exact_duplicates(posts).persist(StorageLevel.MEMORY_AND_DISK)
+        cached.append(posts)
         clusters = near_duplicate_clusters(posts, params=near_dup)
         final = (
             posts.drop(S.NEAR_DUP_CLUSTER)
@@ -115,11 +117,13 @@ def run(spark: SparkSession, cfg: Config, lake: Lake, *, run_id: str, key: Pseud
             .withColumn(S.SILVER_RUN_ID, F.coalesce(F.col(S.SILVER_RUN_ID), F.lit(run_id)))
             .select(*SILVER_POSTS_SCHEMA.fieldNames())
         ).persist(StorageLevel.MEMORY_AND_DISK)
+        cached.append(final)
 
         suite = silver_posts_suite(datetime.now(timezone.utc)).with_actions(cfg.quality.actions)
         posts_quality = validate(lake, final, suite, run_id=run_id)  # raises before any write on `fail`
         final, failed_checks = split_by_quarantine(final, suite, posts_quality)
         edges = build_edges(final).persist(StorageLevel.MEMORY_AND_DISK)
+        cached.append(edges)
         edges_quality = validate(lake, edges, silver_edges_suite().with_actions(cfg.quality.actions), run_id=run_id)
 
         lake.merge_insert(S.SILVER_TOMBSTONES, tombstones.select(*TOMBSTONE_COLUMNS), keys=[S.POST_KEY], run_id=run_id)
@@ -132,10 +136,10 @@ def run(spark: SparkSession, cfg: Config, lake: Lake, *, run_id: str, key: Pseud
                    commit_metadata={SOURCE_VERSION_KEY: str(bronze_version), KEY_ID_KEY: key.key_id})
         lake.write(S.SILVER_EDGES, edges, mode="overwrite", run_id=run_id, operation="SILVER",
                    commit_metadata={SOURCE_VERSION_KEY: str(bronze_version)})
-        edges.unpersist()
         report = _report(lake, run_id, bronze_version, previous, bronze_rows_read, (posts_quality, edges_quality))
     finally:
-        candidates.unpersist()
+        for frame in cached:
+            frame.unpersist()
     return report
 
 

@@ -105,6 +105,7 @@ def _connected_components(pairs: DataFrame, max_iterations: int) -> DataFrame:
             labels.unionByName(proposals).groupBy(_REP).agg(F.min("label").alias("label")).localCheckpoint()
         )
         changed = updated.join(labels.withColumnRenamed("label", "_old"), _REP).where("label != _old").limit(1).count()
+        labels.unpersist()  # local checkpoints hold driver/executor memory until released
         labels = updated
         if changed == 0:
             return labels
