@@ -36,10 +36,6 @@ class LakeConfig:
     storage_options: Mapping[str, str] = field(default_factory=dict)
     vacuum_retention_hours: int = 168
 
-    @property
-    def is_local(self) -> bool:
-        return not self.root.startswith(REMOTE_SCHEMES) or self.root.startswith("file://")
-
 
 @dataclass(frozen=True)
 class EnginesConfig:

@@ -219,14 +219,6 @@ REASON_CODES = (
     REASON_READ_ERROR,
 )
 
-TABLE_SCHEMAS = {
-    BRONZE_POSTS: BRONZE_POSTS_SCHEMA,
-    BRONZE_QUARANTINE: BRONZE_QUARANTINE_SCHEMA,
-}
-TABLE_KEYS = {
-    BRONZE_POSTS: (PAYLOAD_SHA256,),
-    BRONZE_QUARANTINE: (QUARANTINE_ID,),
-}
 
 # --- silver -----------------------------------------------------------------------------------
 SILVER_POSTS = "silver.posts"

@@ -274,11 +274,17 @@ def run(
     partitions = min(file_count, spark.sparkContext.defaultParallelism * 4)
     staged = parse_files(files, context=context, partitions=partitions).persist(StorageLevel.MEMORY_AND_DISK)
     try:
-        counts = {row[KIND]: row["count"] for row in staged.groupBy(KIND).count().collect()}
-        by_format = {r[SOURCE_FORMAT]: r["count"] for r in
-                     staged.where(F.col(KIND) == KIND_POST).groupBy(SOURCE_FORMAT).count().collect()}
-        by_reason = {r[REASON_CODE]: r["count"] for r in
-                     staged.where(F.col(KIND) == KIND_QUARANTINE).groupBy(REASON_CODE).count().collect()}
+        # One pass over the staged rows gives every count the report needs.
+        tallies = staged.groupBy(KIND, SOURCE_FORMAT, REASON_CODE).count().collect()
+        counts: dict[str, int] = {}
+        by_format: dict[str, int] = {}
+        by_reason: dict[str, int] = {}
+        for row in tallies:
+            counts[row[KIND]] = counts.get(row[KIND], 0) + row["count"]
+            if row[KIND] == KIND_POST:
+                by_format[row[SOURCE_FORMAT]] = by_format.get(row[SOURCE_FORMAT], 0) + row["count"]
+            else:
+                by_reason[row[REASON_CODE]] = by_reason.get(row[REASON_CODE], 0) + row["count"]
         posts, quarantine = select_posts(staged), select_quarantine(staged)
         suite = bronze_posts_suite(context.ingested_at).with_actions(cfg.quality.actions)
         quality = validate(lake, posts, suite, run_id=run_id)

@@ -7,7 +7,6 @@ from expectation and validation stores kept beside them so every run stays liste
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 from dataclasses import dataclass
@@ -192,6 +191,3 @@ def _record(lake: Lake, outcome: ValidationOutcome, run_id: str) -> None:
     )
     lake.write(OPS_VALIDATION_RESULTS, frame, mode="append", run_id=run_id, operation="VALIDATION")
 
-
-def to_json_summary(outcome: ValidationOutcome) -> str:
-    return json.dumps([r.__dict__ for r in outcome.results], default=str)
