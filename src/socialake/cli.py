@@ -49,6 +49,20 @@ def _parser() -> argparse.ArgumentParser:
     silver = with_env(sub.add_parser("silver", help="bronze -> silver: pseudonymise, redact, deduplicate"))
     silver.add_argument("--run-id", help="run id to record (default: generated)")
 
+    gold = with_env(sub.add_parser("gold", help="silver -> gold: sentiment, topics, embeddings, graph, trends, "
+                                                "coordination, BI tables (tracked in MLflow)"))
+    gold.add_argument("--run-id", help="run id to record (default: generated)")
+    gold.add_argument("--retrain-sentiment", action="store_true",
+                      help="train and compare the sentiment candidates again, and promote the best")
+
+    train = with_env(sub.add_parser("train-sentiment", help="train, evaluate and register the sentiment candidates"))
+    train.add_argument("--data", help="folder with tweeteval-val/ and vader-tweets/ (default: the copies shipped "
+                                      "with socialake)")
+
+    similar = with_env(sub.add_parser("similar", help="posts most like a given post (gold.post_embeddings)"))
+    similar.add_argument("--post-key", required=True, help="e.g. x:1740700559964374835 (see gold.fact_posts)")
+    similar.add_argument("--top", type=int, default=10)
+
     retention = with_env(sub.add_parser("retention", help="delete rows older than the configured days, then vacuum"))
     retention.add_argument("--bronze-days", type=int, help="override retention.bronze_days")
     retention.add_argument("--silver-days", type=int, help="override retention.silver_days")
@@ -84,6 +98,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "generate": _generate,
         "ingest": _ingest,
         "silver": _silver,
+        "gold": _gold,
+        "train-sentiment": _train_sentiment,
+        "similar": _similar,
         "retention": _retention,
         "erase": _erase,
         "demo": _demo,
@@ -182,6 +199,80 @@ def _silver(args: argparse.Namespace) -> int:
     return _with_session(cfg, _guard(work))
 
 
+def _gold(args: argparse.Namespace) -> int:
+    from socialake.bronze.ingest import new_run_id
+    from socialake.gold import job as gold_job
+
+    cfg = _config(args, **({"gold__sentiment": {"model": "retrain"}} if args.retrain_sentiment else {}))
+
+    def work(spark, lake) -> int:
+        engines = _analytics_engines(spark, cfg)
+        print(gold_job.run(spark, cfg, lake, run_id=args.run_id or new_run_id(), **engines).render())
+        return EXIT_OK
+
+    return _with_session(cfg, _guard(work))
+
+
+def _analytics_engines(spark, cfg: Config) -> dict[str, str]:
+    from socialake.session import engines_for
+
+    engines = engines_for(spark, cfg)
+    return {"nlp_engine": engines.nlp, "graph_engine": engines.graph}
+
+
+def _train_sentiment(args: argparse.Namespace) -> int:
+    from socialake.gold.job import train_sentiment
+    from socialake.tracking import Tracker
+
+    cfg = _config(args)
+    if args.data and not Path(args.data).is_dir():
+        raise UsageError(f"--data {args.data} is not a folder: pass the folder holding tweeteval-val/ and vader-tweets/")
+
+    def work(spark, lake) -> int:
+        tracker = Tracker(cfg)
+        with tracker.run("train-sentiment"):
+            candidates = train_sentiment(spark, cfg, tracker, data_dir=args.data)
+        print(f"{'candidate':<22}{'macro recall':>14}{'accuracy':>10}{'r(VADER tweets)':>17}")
+        for c in candidates:
+            print(f"{c.name:<22}{c.metrics['macro_recall']:>14.3f}{c.metrics['accuracy']:>10.3f}"
+                  f"{c.metrics['vader_tweets_pearson']:>17.3f}")
+        version = tracker.production_version("sentiment")
+        print(f"production: {cfg.tracking.model_prefix}-sentiment version {version[0] if version else '?'} "
+              f"({tracker.store.tracking_uri})")
+        return EXIT_OK
+
+    return _with_session(cfg, _guard(work))
+
+
+def _similar(args: argparse.Namespace) -> int:
+    import numpy as np
+    from pyspark.sql import functions as F
+
+    from socialake import schemas as S
+    from socialake.analytics.embeddings import EMBEDDING, nearest
+
+    cfg = _config(args)
+    if args.top <= 0:
+        raise UsageError(f"--top {args.top}: pass a positive number of posts")
+
+    def work(spark, lake) -> int:
+        lake.require(S.GOLD_POST_EMBEDDINGS)
+        vectors = lake.read(S.GOLD_POST_EMBEDDINGS)
+        found = vectors.where(F.col(S.POST_KEY) == args.post_key).select(EMBEDDING).collect()
+        if not found:
+            raise UsageError(f"--post-key {args.post_key} is not in gold.post_embeddings: copy a post_key "
+                             "from gold.fact_posts")
+        texts = lake.read(S.SILVER_POSTS).select(S.POST_KEY, S.TEXT)
+        query = np.asarray(found[0][0], dtype=float)
+        print(texts.where(F.col(S.POST_KEY) == args.post_key).collect()[0][S.TEXT])
+        for row in nearest(vectors, query, k=args.top, exclude_key=args.post_key).join(texts, S.POST_KEY) \
+                .orderBy(F.desc("similarity")).collect():
+            print(f"  {row['similarity']:.3f}  {row[S.POST_KEY]:<40} {row[S.TEXT][:100]!r}")
+        return EXIT_OK
+
+    return _with_session(cfg, _guard(work))
+
+
 def _retention(args: argparse.Namespace) -> int:
     from socialake.bronze.ingest import new_run_id
     from socialake.privacy import apply_retention
@@ -246,11 +337,22 @@ def _demo(args: argparse.Namespace) -> int:
         print()
         print(silver_job.run(spark, cfg, lake, run_id=ingest.new_run_id(), key=key).render())
         print()
-        print(f"Delta tables (engine: {lake.engine_name}):")
-        for table in ("bronze.posts", "bronze.quarantine", "silver.posts", "silver.edges", "silver.tombstones"):
-            print(f"  {table:<20} {lake.path(table)}   version {lake.version(table)}")
+        from socialake.gold import job as gold_job
+        from socialake.sample.score import score
+
+        gold = gold_job.run(spark, cfg, lake, run_id=ingest.new_run_id(), **_analytics_engines(spark, cfg))
+        print(gold.render())
+        print()
+        print(score(lake, data / "truth", key).render())
+        print()
+        print(f"Delta tables (engine: {lake.engine_name}) under {cfg.lake.root}:")
+        from socialake import schemas as S
+
+        for table in ("bronze.posts", "bronze.quarantine", "silver.posts", "silver.edges", *S.GOLD_TABLES):
+            if lake.exists(table):
+                print(f"  {table:<24} version {lake.version(table)}")
         print("open one with: python -c \"import polars as pl; print(pl.read_delta('"
-              + lake.path("silver.posts") + "').head())\"")
+              + lake.path("gold.fact_posts") + "').head())\"")
         return EXIT_OK
 
     return _with_session(cfg, _guard(work))

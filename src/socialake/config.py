@@ -83,6 +83,87 @@ class QualityConfig:
 
 
 @dataclass(frozen=True)
+class TrackingConfig:
+    uri: str | None = None             # null: MLFLOW_TRACKING_URI, else sqlite under the lake root
+    artifact_root: str | None = None   # null: <lake root>/_mlflow/artifacts
+    experiment: str = "socialake"
+    model_prefix: str = "socialake"    # registered models: <prefix>-sentiment, <prefix>-topics
+
+
+@dataclass(frozen=True)
+class SentimentConfig:
+    model: str = "auto"          # auto (registered production model, trained if none) | vader | retrain
+    vader_threshold: float = 0.05
+    test_fraction: float = 0.4
+    neutral_band: float = 0.5    # VADER tweets' |human rating| below this counts as neutral in training
+    reg_param: float = 0.0003
+    max_iter: int = 100
+    seed: int = 42
+
+
+@dataclass(frozen=True)
+class TopicsConfig:
+    k: int | None = 8            # null: choose k by a sweep over k_candidates (best NPMI coherence)
+    k_candidates: tuple[int, ...] = (6, 8, 10, 12)
+    max_iterations: int = 50
+    subsampling_rate: float = 0.2  # share of posts per online-LDA step
+    vocab_size: int = 5000
+    min_df: int = 5
+    max_df: float = 0.3          # share of posts: terms more common than this are stop words here
+    stop_words: tuple[str, ...] = ("english", "spanish", "german", "french", "portuguese", "italian", "dutch")
+    top_terms: int = 10
+    coherence_terms: int = 10
+    seed: int = 42
+
+
+@dataclass(frozen=True)
+class EmbeddingsConfig:
+    enabled: bool = True
+    model: str = "static-64"     # static-64 (tokenlearn-static-model, baked into its wheel)
+
+
+@dataclass(frozen=True)
+class GraphConfig:
+    driver_max_edges: int = 5_000_000  # above this, communities and PageRank run on Spark
+    resolution: float = 10.0           # Leiden (modularity) resolution; FINDINGS: ~10 keeps small groups
+    min_weight: int = 1                # ignore author pairs with fewer interactions
+    label_propagation_iterations: int = 15
+    pagerank_iterations: int = 20
+    top_n: int = 200                   # GEXF export: the top-N authors by PageRank
+    seed: int = 42
+
+
+@dataclass(frozen=True)
+class TrendsConfig:
+    watchlist: tuple[str, ...] = ()    # keywords (case-insensitive, whole words) tracked like hashtags
+    top_hashtags: int = 50             # hashtags tracked per day bucket
+    baseline_hours: int = 72           # rolling baseline window before each hour
+    min_posts: int = 20                # an hour with fewer posts never alerts
+    z_threshold: float = 6.0           # robust z-score to alert on
+    ratio_threshold: float = 3.0       # and at least this many times the baseline median
+    sample_posts: int = 5
+
+
+@dataclass(frozen=True)
+class CoordinationConfig:
+    min_accounts: int = 5              # distinct accounts in a near-duplicate cluster / URL group
+    window_seconds: int = 600          # ... posting within this window
+    url_window_seconds: int = 120      # same URL by many accounts within seconds
+    burst_posts: int = 20              # an account with this many posts ...
+    burst_seconds: int = 600           # ... within this window is bursty
+
+
+@dataclass(frozen=True)
+class GoldConfig:
+    sentiment: SentimentConfig = field(default_factory=SentimentConfig)
+    topics: TopicsConfig = field(default_factory=TopicsConfig)
+    embeddings: EmbeddingsConfig = field(default_factory=EmbeddingsConfig)
+    graph: GraphConfig = field(default_factory=GraphConfig)
+    trends: TrendsConfig = field(default_factory=TrendsConfig)
+    coordination: CoordinationConfig = field(default_factory=CoordinationConfig)
+
+
+@dataclass(frozen=True)
 class Config:
     env: str
     app_name: str
@@ -93,6 +174,8 @@ class Config:
     silver: SilverConfig = field(default_factory=SilverConfig)
     retention: RetentionConfig = field(default_factory=RetentionConfig)
     quality: QualityConfig = field(default_factory=QualityConfig)
+    tracking: TrackingConfig = field(default_factory=TrackingConfig)
+    gold: GoldConfig = field(default_factory=GoldConfig)
 
 
 def default_conf_dir() -> Path:
@@ -210,7 +293,8 @@ def _string_map(value: Any, where: str) -> dict[str, str]:
 
 
 def _build(env: str, data: Mapping[str, Any]) -> Config:
-    unknown = sorted(set(data) - {"app_name", "lake", "engines", "spark", "ingest", "silver", "retention", "quality"})
+    unknown = sorted(set(data) - {"app_name", "lake", "engines", "spark", "ingest", "silver", "retention", "quality",
+                                    "tracking", "gold"})
     if unknown:
         raise ConfigError(f"unknown top-level setting {unknown[0]!r}: remove it or fix its spelling")
 
@@ -288,6 +372,8 @@ def _build(env: str, data: Mapping[str, Any]) -> Config:
         silver=_build_silver(data),
         retention=_build_retention(data),
         quality=_build_quality(data),
+        tracking=_typed_section(TrackingConfig, data, "tracking"),
+        gold=_build_gold(data),
     )
 
 
@@ -340,3 +426,66 @@ def _build_silver(data: Mapping[str, Any]) -> SilverConfig:
         min_lang_confidence=float(confidence),
         near_dup=dict(near_dup),
     )
+
+
+def _typed_section(cls: type, data: Mapping[str, Any], name: str) -> Any:
+    """Build dataclass `cls` from section `name`, checking each value against the field's
+    default type (int, float, bool, str, tuple of str/int, or None-able)."""
+    import dataclasses
+
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    section = _section(data, name.split(".")[-1], set(fields)) if "." not in name else data
+    defaults = cls()
+    values: dict[str, Any] = {}
+    for key, value in section.items():
+        where = f"{name}.{key}"
+        default = getattr(defaults, key)
+        optional = "None" in str(fields[key].type)
+        if value is None:
+            if not optional:
+                raise ConfigError(f"{where} is empty: set it (default {default!r})")
+            values[key] = None
+        elif isinstance(default, bool):
+            if not isinstance(value, bool):
+                raise ConfigError(f"{where} is {value!r}: set it to true or false")
+            values[key] = value
+        elif isinstance(default, tuple) or "tuple" in str(fields[key].type):
+            if not isinstance(value, list):
+                raise ConfigError(f"{where} must be a list, e.g. {list(default)!r}")
+            values[key] = tuple(value)
+        elif isinstance(default, int) or "int" in str(fields[key].type):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ConfigError(f"{where} is {value!r}: set it to a whole number >= 0")
+            values[key] = value
+        elif isinstance(default, float):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                raise ConfigError(f"{where} is {value!r}: set it to a number >= 0")
+            values[key] = float(value)
+        else:
+            if not isinstance(value, str):
+                raise ConfigError(f"{where} is {value!r}: set it to a string")
+            values[key] = value
+    return cls(**values)
+
+
+def _build_gold(data: Mapping[str, Any]) -> GoldConfig:
+    gold = _section(data, "gold", {"sentiment", "topics", "embeddings", "graph", "trends", "coordination"})
+    parts = {}
+    for name, cls in (("sentiment", SentimentConfig), ("topics", TopicsConfig), ("embeddings", EmbeddingsConfig),
+                      ("graph", GraphConfig), ("trends", TrendsConfig), ("coordination", CoordinationConfig)):
+        import dataclasses
+
+        section = _section(gold, name, {f.name for f in dataclasses.fields(cls)})
+        parts[name] = _typed_section(cls, section, f"gold.{name}")
+    cfg = GoldConfig(**parts)
+    _choice(cfg.sentiment.model, ("auto", "vader", "retrain"), "gold.sentiment.model")
+    _choice(cfg.embeddings.model, ("static-64",), "gold.embeddings.model")
+    if not 0 < cfg.sentiment.test_fraction < 1:
+        raise ConfigError(f"gold.sentiment.test_fraction is {cfg.sentiment.test_fraction}: set it between 0 and 1")
+    if cfg.topics.k is not None and cfg.topics.k < 2:
+        raise ConfigError(f"gold.topics.k is {cfg.topics.k}: set it to 2 or more, or null to sweep k_candidates")
+    if not cfg.topics.k_candidates or any(not isinstance(k, int) or k < 2 for k in cfg.topics.k_candidates):
+        raise ConfigError("gold.topics.k_candidates must list whole numbers >= 2, e.g. [6, 8, 10, 12]")
+    if not 0 < cfg.topics.max_df <= 1:
+        raise ConfigError(f"gold.topics.max_df is {cfg.topics.max_df}: set a share of posts in (0, 1]")
+    return cfg

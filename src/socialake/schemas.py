@@ -252,3 +252,26 @@ EDGE_SRC = "src"
 EDGE_DST = "dst"
 EDGE_KIND = "kind"                     # reply | mention | repost | quote
 EDGE_KINDS = ("reply", "mention", "repost", "quote")
+
+# --- gold -------------------------------------------------------------------------------------
+GOLD_POST_SENTIMENT = "gold.post_sentiment"
+GOLD_POST_TOPICS = "gold.post_topics"
+GOLD_POST_EMBEDDINGS = "gold.post_embeddings"
+GOLD_TOPICS = "gold.topics"                    # per run: top terms and weights of each topic (appended)
+GOLD_COMMUNITIES = "gold.communities"
+GOLD_TRENDS = "gold.trends"
+GOLD_ALERTS = "gold.alerts"
+GOLD_COORDINATION = "gold.coordination"
+GOLD_FACT_POSTS = "gold.fact_posts"
+GOLD_FACT_INTERACTIONS = "gold.fact_interactions"
+GOLD_DIM_AUTHOR = "gold.dim_author"
+GOLD_DIM_TOPIC = "gold.dim_topic"
+GOLD_DIM_DATE = "gold.dim_date"
+GOLD_DAILY = "gold.daily_aggregates"
+GOLD_TABLES = (GOLD_FACT_POSTS, GOLD_FACT_INTERACTIONS, GOLD_DIM_AUTHOR, GOLD_DIM_TOPIC, GOLD_DIM_DATE, GOLD_DAILY,
+               GOLD_POST_SENTIMENT, GOLD_POST_TOPICS, GOLD_POST_EMBEDDINGS, GOLD_TOPICS, GOLD_COMMUNITIES,
+               GOLD_TRENDS, GOLD_ALERTS, GOLD_COORDINATION)
+# Lineage, on every gold row.
+GOLD_RUN_ID = "gold_run_id"
+MLFLOW_RUN_ID = "mlflow_run_id"
+SILVER_VERSION = "silver_version"
