@@ -57,7 +57,9 @@ def topic_pipeline(params: TopicParams) -> Pipeline:
     remover = StopWordsRemover(inputCol="_topic_tokens", outputCol=_TERMS, stopWords=stop_words(params.stop_words),
                                caseSensitive=False)
     vectorizer = CountVectorizer(inputCol=_TERMS, outputCol=_COUNTS, vocabSize=params.vocab_size,
-                                 minDF=float(params.min_df), maxDF=params.max_df)
+                                 minDF=float(params.min_df),
+                                 # Spark reads maxDF >= 1 as a count of posts: a share of 1.0 means no limit
+                                 maxDF=params.max_df if params.max_df < 1 else float(2**62))
     lda = LDA(k=params.k, maxIter=params.max_iterations, optimizer="online", seed=params.seed,
               featuresCol=_COUNTS, topicDistributionCol=TOPIC_DISTRIBUTION,
               learningOffset=1024.0, subsamplingRate=params.subsampling_rate, optimizeDocConcentration=True)

@@ -1,0 +1,121 @@
+"""Gold end to end on generated sample data: what was planted is recovered, every row carries
+its lineage, the models and metrics are in MLflow, and an unchanged silver is a no-op."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+from pyspark.sql import functions as F
+
+from socialake import schemas as S
+from socialake.bronze import ingest
+from socialake.gold import job as gold_job
+from socialake.lake.embedded import EmbeddedLake
+from socialake.sample import CSV_COLUMN_MAPPING, generate
+from socialake.sample.score import score
+from socialake.silver import job as silver_job
+from socialake.silver.pseudonymise import PseudonymKey
+from socialake.tracking import Tracker
+
+pytestmark = pytest.mark.slow
+KEY = PseudonymKey(b"gold-integration-secret-0123456789abcdef")
+
+
+@pytest.fixture(scope="module")
+def gold_run(spark, cfg, tmp_path_factory):
+    sample = tmp_path_factory.mktemp("gold_sample")
+    generate(sample, 6000, 5)
+    root = tmp_path_factory.mktemp("gold_lake")
+    run_cfg = dataclasses.replace(
+        cfg, lake=dataclasses.replace(cfg.lake, root=str(root)),
+        ingest=dataclasses.replace(cfg.ingest, column_mapping=dict(CSV_COLUMN_MAPPING)))
+    lake = EmbeddedLake(spark, run_cfg.lake)
+    ingest.run(spark, run_cfg, lake, inputs=[(sample / "landing").as_uri()], run_id="bronze-1")
+    silver_job.run(spark, run_cfg, lake, run_id="silver-1", key=KEY)
+    report = gold_job.run(spark, run_cfg, lake, run_id="gold-1")
+    return run_cfg, lake, report, sample
+
+
+def test_planted_structure_is_recovered(gold_run):
+    _, lake, _, sample = gold_run
+    result = score(lake, sample / "truth", KEY)
+    assert result.topic_nmi > 0.5
+    assert result.community_nmi > 0.5
+    assert result.sentiment_macro_recall_en > 0.5   # three classes: chance is 0.33
+    assert result.spike_found, result.render()
+    assert result.coordinated_found == result.coordinated_planted == 1
+
+
+def test_every_gold_table_carries_lineage(gold_run):
+    _, lake, report, _ = gold_run
+    silver_version = lake.version(S.SILVER_POSTS)
+    for table in S.GOLD_TABLES:
+        frame = lake.read(table)
+        lineage = frame.select(S.GOLD_RUN_ID, S.MLFLOW_RUN_ID, S.SILVER_VERSION).distinct().collect()
+        assert [tuple(r) for r in lineage] == [("gold-1", report.mlflow_run_id, silver_version)], table
+
+
+def test_per_post_tables_cover_every_silver_post_once(gold_run):
+    _, lake, _, _ = gold_run
+    silver_keys = lake.read(S.SILVER_POSTS).select(S.POST_KEY)
+    for table in (S.GOLD_POST_SENTIMENT, S.GOLD_POST_TOPICS, S.GOLD_POST_EMBEDDINGS, S.GOLD_FACT_POSTS):
+        keys = lake.read(table).select(S.POST_KEY)
+        assert keys.count() == keys.distinct().count() == silver_keys.count(), table
+        assert keys.exceptAll(silver_keys).count() == 0, table
+    embedded = lake.read(S.GOLD_POST_EMBEDDINGS)
+    assert embedded.select(F.size("embedding").alias("d")).distinct().collect()[0].d == 64
+    assert embedded.select("embedding_model").distinct().collect()[0][0] == "static-64"
+
+
+def test_star_schema_joins_and_adds_up(gold_run):
+    _, lake, _, _ = gold_run
+    fact, daily = lake.read(S.GOLD_FACT_POSTS), lake.read(S.GOLD_DAILY)
+    assert daily.agg(F.sum("posts")).collect()[0][0] == fact.count()
+    assert daily.agg(F.sum(F.col("negative") + F.col("neutral") + F.col("positive"))).collect()[0][0] == fact.count()
+    dates = lake.read(S.GOLD_DIM_DATE).select("date_key")
+    assert fact.select("date_key").distinct().join(dates, "date_key", "left_anti").count() == 0
+    authors = lake.read(S.GOLD_DIM_AUTHOR)
+    assert fact.select(S.AUTHOR_PSEUDONYM).distinct().join(authors, S.AUTHOR_PSEUDONYM, "left_anti").count() == 0
+    topics = lake.read(S.GOLD_DIM_TOPIC).select("topic_id")
+    assert fact.where("topic_id is not null").select("topic_id").distinct().join(
+        topics, "topic_id", "left_anti").count() == 0
+    # the community summary agrees with the author dimension
+    sizes = {r.community_id: r.authors for r in lake.read(S.GOLD_COMMUNITIES).collect()}
+    counted = {r.community_id: r["count"] for r in authors.where("community_id is not null")
+               .groupBy("community_id").count().collect()}
+    assert sizes == counted
+
+
+def test_mlflow_has_the_runs_metrics_and_production_models(gold_run):
+    run_cfg, _, report, _ = gold_run
+    tracker = Tracker(run_cfg)
+    run = tracker.client.get_run(report.mlflow_run_id)
+    for metric in ("topics_npmi", "topics_diversity", "topics_log_perplexity", "modularity", "communities", "alerts"):
+        assert metric in run.data.metrics, metric
+    sentiment_version = tracker.production_version("sentiment")
+    topics_version = tracker.production_version("topics")
+    assert sentiment_version is not None and topics_version is not None
+    candidates = tracker.client.search_runs([tracker.experiment_id], "tags.`socialake.stage` = 'sentiment'")
+    assert {r.data.params["candidate"] for r in candidates} == {"vader", "tfidf-logreg", "vader-tfidf-logreg"}
+    best = max(candidates, key=lambda r: r.data.metrics["macro_recall"])
+    tags = tracker.model_version_tags("sentiment", sentiment_version[0])
+    assert tags["candidate"] == best.data.params["candidate"]
+
+
+def test_unchanged_silver_is_a_no_op(gold_run, spark):
+    run_cfg, lake, _, _ = gold_run
+    before = {t: lake.version(t) for t in S.GOLD_TABLES}
+    again = gold_job.run(spark, run_cfg, lake, run_id="gold-2")
+    assert not again.changed
+    assert {t: lake.version(t) for t in S.GOLD_TABLES} == before
+
+
+def test_gexf_export_is_written(gold_run):
+    _, _, report, _ = gold_run
+    import networkx as nx
+
+    graph = nx.read_gexf(report.gexf)
+    assert 0 < graph.number_of_nodes() <= 200
+    assert Path(report.gexf).name.startswith("authors-top200-gold-1")
