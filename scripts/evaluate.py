@@ -7,7 +7,8 @@ markdown table.
 --data is a folder laid out like the project's shared data: sentiment/{tweeteval-val,vader-tweets},
 topics/{Tweet,SearchSnippets}{.txt,_label.txt}, graphs/{karate,football}/*_nodes.tsv,*_edges.tsv,
 langid/sentences/<iso>.txt. Missing parts are skipped with a note. With --lake and --truth
-(the demo's lake and the generator's truth folder) gold is also scored against planted truth.
+(the demo's lake and the generator's truth folder) PII redaction, near-duplicate recall and gold
+are also scored against the planted truth (PII always on the hand-labelled set in tests/fixtures).
 The same code paths as the jobs are used: the sentiment candidates, topic_pipeline and the
 Leiden engine of socialake.analytics.
 """
@@ -117,6 +118,34 @@ def langid_rows(data: Path) -> list[Row]:
             ("language ID", "lingua/Leipzig sentences", "accuracy, restricted to the test languages", restricted, note)]
 
 
+def pii_rows(truth: Path | None) -> list[Row]:
+    sys.path.insert(0, str(Path(__file__).parent))
+    from evaluate_pii import DEFAULT_DATA, libs_detector, load_labelled, load_truth, score
+
+    detect = libs_detector()
+    datasets = [("hand-labelled posts (tests/fixtures/pii)", load_labelled(DEFAULT_DATA))]
+    if truth is not None:
+        planted = load_truth(truth, 20_000)
+        if planted is not None:
+            datasets.append(("sample planted PII", planted))
+    rows: list[Row] = []
+    for name, posts in datasets:
+        result = score(posts, [detect(p.text) for p in posts])["all"]
+        note = f"{result['true']:.0f} spans in {len(posts):,} posts (email, phone, card, IP, IBAN)"
+        rows += [("PII redaction", name, "precision", result["precision"], note),
+                 ("PII redaction", name, "recall", result["recall"], note)]
+    return rows
+
+
+def near_duplicate_rows(lake: Path, truth: Path) -> list[Row]:
+    sys.path.insert(0, str(Path(__file__).parent))
+    from evaluate_near_duplicates import pair_recall
+
+    r = pair_recall(lake, truth)
+    return [("near-duplicates", "sample", "planted pair recall", r["hits"] / max(r["pairs"], 1),
+             f"{r['hits']:,} of {r['pairs']:,} pairs; {r['impure']} of {r['clusters']} silver clusters mixed")]
+
+
 def truth_rows(spark, cfg, lake_root: Path, truth: Path, secret_file: Path) -> list[Row]:
     import dataclasses
 
@@ -183,8 +212,10 @@ def main(argv: list[str] | None = None) -> int:
             rows += topic_rows(spark, cfg, args.data)
             rows += community_rows(cfg, args.data)
             rows += langid_rows(args.data)
+            rows += pii_rows(args.truth)
             if args.lake is not None:
                 secret = args.secret_file or args.truth.parent / ".demo-pseudonym-secret"
+                rows += near_duplicate_rows(args.lake, args.truth)
                 rows += truth_rows(spark, cfg, args.lake, args.truth, secret)
             tracker.log_metrics({f"{a}.{d}.{m}".replace(" ", "_").replace(",", "").replace("(", "")
                                  .replace(")", "").replace("/", "_")[:250]: v for a, d, m, v, _ in rows})

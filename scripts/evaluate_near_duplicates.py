@@ -16,14 +16,11 @@ from pathlib import Path
 import polars as pl
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--lake", required=True, type=Path)
-    parser.add_argument("--truth", required=True, type=Path, help="the generator's truth/ folder")
-    args = parser.parse_args(argv)
-    silver = pl.read_delta(str(args.lake / "silver" / "posts")).select("post_key", "near_dup_cluster")
+def pair_recall(lake: Path, truth_dir: Path) -> dict[str, int]:
+    """planted_clusters, pairs, hits (pairs silver clusters together), clusters, impure."""
+    silver = pl.read_delta(str(lake / "silver" / "posts")).select("post_key", "near_dup_cluster")
     found = dict(zip(silver["post_key"].to_list(), silver["near_dup_cluster"].to_list()))
-    truth = pl.read_parquet(args.truth / "posts.parquet").filter(pl.col("event_type") == "post")
+    truth = pl.read_parquet(truth_dir / "posts.parquet").filter(pl.col("event_type") == "post")
     planted: dict[str, list[str]] = {}
     for row in truth.iter_rows(named=True):
         cluster = row["near_dup_cluster"] or row["dup_cluster"]
@@ -38,9 +35,20 @@ def main(argv: list[str] | None = None) -> int:
         if cluster is not None:
             clusters.setdefault(cluster, set()).add(planted_of.get(key, "unplanted"))
     impure = sum(1 for labels in clusters.values() if len(labels) > 1)
-    print(f"planted clusters with >= 2 live posts: {sum(len(m) > 1 for m in planted.values())}, pairs: {len(pairs):,}")
-    print(f"pair recall: {hits / len(pairs):.4f} ({hits:,} of {len(pairs):,})" if pairs else "no planted pairs")
-    print(f"silver clusters: {len(clusters):,}, of which mix planted clusters or unplanted posts: {impure:,}")
+    return {"planted_clusters": sum(len(m) > 1 for m in planted.values()), "pairs": len(pairs), "hits": hits,
+            "clusters": len(clusters), "impure": impure}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lake", required=True, type=Path)
+    parser.add_argument("--truth", required=True, type=Path, help="the generator's truth/ folder")
+    args = parser.parse_args(argv)
+    r = pair_recall(args.lake, args.truth)
+    pairs, hits, clusters, impure = r["pairs"], r["hits"], r["clusters"], r["impure"]
+    print(f"planted clusters with >= 2 live posts: {r['planted_clusters']}, pairs: {pairs:,}")
+    print(f"pair recall: {hits / pairs:.4f} ({hits:,} of {pairs:,})" if pairs else "no planted pairs")
+    print(f"silver clusters: {clusters:,}, of which mix planted clusters or unplanted posts: {impure:,}")
     return 0
 
 
