@@ -27,6 +27,8 @@ from sklearn.metrics import normalized_mutual_info_score
 from socialake.analytics import graph, topics
 from socialake.config import load_config
 
+sys.path.insert(0, str(Path(__file__).parent))  # the per-area scripts beside this one
+
 Row = tuple[str, str, str, float, str]  # area, dataset, metric, value, note
 
 
@@ -106,7 +108,6 @@ def langid_rows(data: Path) -> list[Row]:
     if not folder.is_dir():
         print(f"langid: {folder} missing, skipped", file=sys.stderr)
         return []
-    sys.path.insert(0, str(Path(__file__).parent))
     from evaluate_langid import evaluate, load
 
     sentences = load(folder)
@@ -119,7 +120,6 @@ def langid_rows(data: Path) -> list[Row]:
 
 
 def pii_rows(truth: Path | None) -> list[Row]:
-    sys.path.insert(0, str(Path(__file__).parent))
     from evaluate_pii import DEFAULT_DATA, libs_detector, load_labelled, load_truth, score
 
     detect = libs_detector()
@@ -138,7 +138,6 @@ def pii_rows(truth: Path | None) -> list[Row]:
 
 
 def near_duplicate_rows(lake: Path, truth: Path) -> list[Row]:
-    sys.path.insert(0, str(Path(__file__).parent))
     from evaluate_near_duplicates import pair_recall
 
     r = pair_recall(lake, truth)

@@ -6,6 +6,7 @@ that names the fix (`ConfigError`), never half-way through a run.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -372,7 +373,7 @@ def _build(env: str, data: Mapping[str, Any]) -> Config:
         silver=_build_silver(data),
         retention=_build_retention(data),
         quality=_build_quality(data),
-        tracking=_typed_section(TrackingConfig, data, "tracking"),
+        tracking=_typed_section(TrackingConfig, _section(data, "tracking", _field_names(TrackingConfig)), "tracking"),
         gold=_build_gold(data),
     )
 
@@ -428,13 +429,14 @@ def _build_silver(data: Mapping[str, Any]) -> SilverConfig:
     )
 
 
-def _typed_section(cls: type, data: Mapping[str, Any], name: str) -> Any:
-    """Build dataclass `cls` from section `name`, checking each value against the field's
-    default type (int, float, bool, str, tuple of str/int, or None-able)."""
-    import dataclasses
+def _field_names(cls: type) -> set[str]:
+    return {f.name for f in dataclasses.fields(cls)}
 
+
+def _typed_section(cls: type, section: Mapping[str, Any], name: str) -> Any:
+    """Build dataclass `cls` from the (already key-checked) `section` called `name`, checking each
+    value against the field's type (int, float, bool, str, tuple, or None-able)."""
     fields = {f.name: f for f in dataclasses.fields(cls)}
-    section = _section(data, name.split(".")[-1], set(fields)) if "." not in name else data
     defaults = cls()
     values: dict[str, Any] = {}
     for key, value in section.items():
@@ -473,9 +475,7 @@ def _build_gold(data: Mapping[str, Any]) -> GoldConfig:
     parts = {}
     for name, cls in (("sentiment", SentimentConfig), ("topics", TopicsConfig), ("embeddings", EmbeddingsConfig),
                       ("graph", GraphConfig), ("trends", TrendsConfig), ("coordination", CoordinationConfig)):
-        import dataclasses
-
-        section = _section(gold, name, {f.name for f in dataclasses.fields(cls)})
+        section = _section(gold, name, _field_names(cls))
         parts[name] = _typed_section(cls, section, f"gold.{name}")
     cfg = GoldConfig(**parts)
     _choice(cfg.sentiment.model, ("auto", "vader", "retrain"), "gold.sentiment.model")
