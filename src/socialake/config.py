@@ -395,7 +395,8 @@ def _build_retention(data: Mapping[str, Any]) -> RetentionConfig:
     return RetentionConfig(**days)
 
 
-NEAR_DUP_KEYS = {"threshold", "shingle_words", "bands", "rows", "min_words", "seed", "max_iterations"}
+NEAR_DUP_KEYS = {"threshold", "shingle_words", "bands", "rows", "min_words", "seed", "max_iterations",
+                 "driver_max_pairs"}
 
 
 def _build_silver(data: Mapping[str, Any]) -> SilverConfig:
