@@ -217,7 +217,7 @@ def _per_row_function(key: PseudonymKey, language: LanguagePolicy):
     a column, a log line or the plan string)."""
 
     def prepare(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
-        from socialake.silver.language import detect_language
+        from socialake.silver.language import detect_languages
         from socialake.silver.pii import redact_pii, strip_tracking_params
 
         for batch in batches:
@@ -227,9 +227,6 @@ def _per_row_function(key: PseudonymKey, language: LanguagePolicy):
                 tokens, by_handle = mention_pseudonyms(key, platform, _records(row.mentions))
                 redacted, counts = redact_pii(row.text)
                 text = pseudonymise_profile_links(key, replace_mentions(key, platform, redacted, by_handle), by_handle)
-                lang, confidence = detect_language(
-                    text, languages=language.languages, min_confidence=language.min_confidence
-                )
                 urls = row.urls
                 out[S.PAYLOAD_SHA256].append(row.payload_sha256)
                 for column in _ID_COLUMNS:
@@ -244,9 +241,12 @@ def _per_row_function(key: PseudonymKey, language: LanguagePolicy):
                     [pseudonymise_profile_links(key, strip_tracking_params(u), by_handle) for u in urls]
                     if urls is not None else []
                 )
-                out[S.LANG].append(lang)
-                out[S.LANG_CONFIDENCE].append(confidence)
                 out[S.PII_REDACTED].append(int(sum(counts.values())))
+            # one vectorised call per batch (several times faster than text by text)
+            detected = detect_languages(out[S.TEXT], languages=language.languages,
+                                        min_confidence=language.min_confidence)
+            out[S.LANG] = [lang for lang, _ in detected]
+            out[S.LANG_CONFIDENCE] = [confidence for _, confidence in detected]
             yield pd.DataFrame(out)
 
     return prepare

@@ -34,3 +34,51 @@ def test_restricting_languages_and_the_confidence_floor():
     lang, _ = detect_language("Das ist gut", languages=("en", "de"))
     assert lang == "de"
     assert detect_language("ok ok", min_confidence=1.01)[0] == UNDETERMINED
+
+
+def _py3langid_one_by_one(texts, languages=(), min_confidence=0.5):
+    """The expectation: py3langid's own classify, text by text, on the same cleaned text."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    if languages:
+        identifier.set_languages(list(languages))
+    out = []
+    for text in texts:
+        cleaned = clean_for_language(text)
+        if sum(ch.isalpha() for ch in cleaned) < 3:
+            out.append((UNDETERMINED, 0.0))
+            continue
+        lang, p = identifier.classify(cleaned)
+        out.append((lang, float(p)) if p >= min_confidence else (UNDETERMINED, float(p)))
+    return out
+
+
+def _corpus():
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).parents[2] / "fixtures" / "pii" / "labelled_posts.jsonl"
+    texts = [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return texts + [None, "", "ok", "DAS IST EIN GANZ LAUTER SATZ", "Ελληνικά κείμενα εδώ", "日本語のテキストです",
+                    "word " * 600, "mixed Straße and café " * 3]
+
+
+def test_batched_detection_equals_py3langid_text_by_text():
+    from socialake.silver.language import detect_languages
+
+    texts = _corpus()
+    got = detect_languages(texts)
+    expected = _py3langid_one_by_one(texts)
+    assert [g[0] for g in got] == [e[0] for e in expected]
+    assert [g[1] for g in got] == pytest.approx([e[1] for e in expected], abs=1e-4)
+
+
+def test_batched_detection_with_restricted_languages_and_floor():
+    from socialake.silver.language import detect_languages
+
+    texts = _corpus()
+    got = detect_languages(texts, languages=("en", "de", "fr"), min_confidence=0.9)
+    expected = _py3langid_one_by_one(texts, languages=("en", "de", "fr"), min_confidence=0.9)
+    assert [g[0] for g in got] == [e[0] for e in expected]
+    assert [g[1] for g in got] == pytest.approx([e[1] for e in expected], abs=1e-4)
