@@ -41,6 +41,7 @@ from socialake.schemas import (
 from socialake.quality.suites import bronze_posts_suite
 from socialake.quality.validate import FAILED_CHECK, ValidationOutcome, split_by_quarantine, validate
 from socialake.sources.base import KIND_POST, KIND_QUARANTINE, ReadContext
+from socialake.timing import Stopwatch
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +77,7 @@ class IngestReport:
     by_format: dict[str, int] = field(default_factory=dict)
     by_reason: dict[str, int] = field(default_factory=dict)
     quality: ValidationOutcome | None = None
+    timings: str = ""
 
     @property
     def already_present(self) -> int:
@@ -102,6 +104,8 @@ class IngestReport:
             lines.append("  quarantine reasons: " + ", ".join(f"{k} {v:,}" for k, v in sorted(self.by_reason.items())))
         if self.quality:
             lines.append(self.quality.render())
+        if self.timings:
+            lines.append(self.timings)
         return "\n".join(lines)
 
 
@@ -263,8 +267,10 @@ def run(
         csv_delimiter=ingest.csv_delimiter,
         timestamp_format=ingest.timestamp_format,
     )
-    files = list_input_files(spark, inputs, extensions=ingest.extensions).persist()
-    file_count = files.count()
+    watch = Stopwatch()
+    with watch.step("list files"):
+        files = list_input_files(spark, inputs, extensions=ingest.extensions).persist()
+        file_count = files.count()
     if file_count == 0:
         files.unpersist()
         raise FileNotFoundError(
@@ -275,7 +281,8 @@ def run(
     staged = parse_files(files, context=context, partitions=partitions).persist(StorageLevel.MEMORY_AND_DISK)
     try:
         # One pass over the staged rows gives every count the report needs.
-        tallies = staged.groupBy(KIND, SOURCE_FORMAT, REASON_CODE).count().collect()
+        with watch.step("parse"):
+            tallies = staged.groupBy(KIND, SOURCE_FORMAT, REASON_CODE).count().collect()
         counts: dict[str, int] = {}
         by_format: dict[str, int] = {}
         by_reason: dict[str, int] = {}
@@ -287,15 +294,18 @@ def run(
                 by_reason[row[REASON_CODE]] = by_reason.get(row[REASON_CODE], 0) + row["count"]
         posts, quarantine = select_posts(staged), select_quarantine(staged)
         suite = bronze_posts_suite(context.ingested_at).with_actions(cfg.quality.actions)
-        quality = validate(lake, posts, suite, run_id=run_id)
-        posts, failed_checks = split_by_quarantine(posts, suite, quality)
-        routed = failed_checks.count() if quality.failed else 0
+        with watch.step("quality checks"):
+            quality = validate(lake, posts, suite, run_id=run_id)
+            posts, failed_checks = split_by_quarantine(posts, suite, quality)
+            routed = failed_checks.count() if quality.failed else 0
         if routed:
             quarantine = quarantine.unionByName(failed_expectation_rows(failed_checks))
-        posts_present = _count_already_present(lake, BRONZE_POSTS, posts, PAYLOAD_SHA256)
-        quarantine_present = _count_already_present(lake, BRONZE_QUARANTINE, quarantine, QUARANTINE_ID)
-        posts_commit = lake.merge_insert(BRONZE_POSTS, posts, keys=[PAYLOAD_SHA256], run_id=run_id)
-        quarantine_commit = lake.merge_insert(BRONZE_QUARANTINE, quarantine, keys=[QUARANTINE_ID], run_id=run_id)
+        with watch.step("count present"):
+            posts_present = _count_already_present(lake, BRONZE_POSTS, posts, PAYLOAD_SHA256)
+            quarantine_present = _count_already_present(lake, BRONZE_QUARANTINE, quarantine, QUARANTINE_ID)
+        with watch.step("write"):
+            posts_commit = lake.merge_insert(BRONZE_POSTS, posts, keys=[PAYLOAD_SHA256], run_id=run_id)
+            quarantine_commit = lake.merge_insert(BRONZE_QUARANTINE, quarantine, keys=[QUARANTINE_ID], run_id=run_id)
     finally:
         staged.unpersist()
         files.unpersist()
@@ -316,6 +326,7 @@ def run(
         by_format=by_format,
         by_reason={**by_reason, **({REASON_FAILED_EXPECTATION: routed} if routed else {})},
         quality=quality,
+        timings=watch.render(),
     )
     if not report.balanced or report.posts_read != report.posts_added + report.posts_already_present:
         raise ReconciliationError(

@@ -27,6 +27,7 @@ from socialake import schemas as S
 from socialake.analytics import coordination, embeddings, graph, sentiment, topics, trends
 from socialake.config import Config
 from socialake.lake import Lake
+from socialake.timing import Stopwatch
 from socialake.tracking import Tracker
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,7 @@ class GoldReport:
     coordination: list[dict[str, Any]] = field(default_factory=list)
     gexf: str | None = None
     embedding_model: str = ""
+    timings: str = ""
 
     def render(self) -> str:
         if not self.changed:
@@ -98,6 +100,8 @@ class GoldReport:
             lines.append(f"  Gephi      {self.gexf}")
         lines.append(f"  MLflow     run {self.mlflow_run_id} in {self.tracking_uri}")
         lines.append(f"             open it: {self.ui_command}")
+        if self.timings:
+            lines.append(self.timings)
         return "\n".join(lines)
 
 
@@ -120,8 +124,10 @@ def run(spark: SparkSession, cfg: Config, lake: Lake, *, run_id: str, nlp_engine
                  + F.coalesce(S.REPLY_COUNT, F.lit(0)) + F.coalesce(S.QUOTE_COUNT, F.lit(0))
                  ).persist(StorageLevel.MEMORY_AND_DISK)
     cached: list[DataFrame] = [posts]
+    watch = Stopwatch()
     try:
         report.posts = posts.count()
+        watch.lap("read silver")
         with tracker.run(f"gold-{run_id}", tags={"socialake.run_id": run_id,
                                                  "socialake.silver_version": str(silver_version)}) as parent:
             mlflow_run_id = parent.info.run_id
@@ -149,6 +155,7 @@ def run(spark: SparkSession, cfg: Config, lake: Lake, *, run_id: str, nlp_engine
             report.sentiment_mix = {r[0]: r[1] for r in post_sentiment.groupBy(sentiment.SENTIMENT_LABEL).count()
                                     .orderBy(sentiment.SENTIMENT_LABEL).collect()}
             tracker.log_metrics({f"share_{k}": v / max(report.posts, 1) for k, v in report.sentiment_mix.items()})
+            watch.lap("sentiment")
 
             # --- topics ---------------------------------------------------------------------
             topic_model, topic_label, k, words, topic_metrics = _topic_model(cfg, tracker, posts)
@@ -163,6 +170,7 @@ def run(spark: SparkSession, cfg: Config, lake: Lake, *, run_id: str, nlp_engine
             write(S.GOLD_TOPICS, spark.createDataFrame(
                 topic_rows, "topic_id int, term_rank int, term string, weight double").withColumn(
                 "topic_model", F.lit(topic_label)), mode="append")
+            watch.lap("topics")
 
             # --- embeddings -----------------------------------------------------------------
             if cfg.gold.embeddings.enabled:
@@ -173,6 +181,7 @@ def run(spark: SparkSession, cfg: Config, lake: Lake, *, run_id: str, nlp_engine
                 write(S.GOLD_POST_EMBEDDINGS, vectors)
                 report.embedding_model = f"{chosen.name} ({chosen.dimension}-d, {chosen.package})"
                 tracker.log_params({"embedding_model": chosen.name, "embedding_dim": chosen.dimension})
+                watch.lap("embeddings")
 
             # --- per-post facts (needed by the rest) ----------------------------------------
             enriched = (posts.join(post_sentiment, S.POST_KEY, "left").join(post_topics, S.POST_KEY, "left")
@@ -193,6 +202,7 @@ def run(spark: SparkSession, cfg: Config, lake: Lake, *, run_id: str, nlp_engine
 
             # --- graph ----------------------------------------------------------------------
             communities, ranks, pairs_pd = _graph(spark, cfg, lake, tracker, report, graph_engine)
+            watch.lap("graph")
 
             # --- star schema ----------------------------------------------------------------
             fact = (enriched.join(communities, S.AUTHOR_PSEUDONYM, "left")
@@ -219,6 +229,7 @@ def run(spark: SparkSession, cfg: Config, lake: Lake, *, run_id: str, nlp_engine
             report.communities = [r.asDict(recursive=True) for r in lake.read(S.GOLD_COMMUNITIES)
                                   .orderBy(F.desc("authors"), graph.COMMUNITY).limit(10).collect()]
             report.gexf = _export_gexf(cfg, lake, pairs_pd, run_id)
+            watch.lap("star schema")
 
             # --- trends and alerts ----------------------------------------------------------
             t = cfg.gold.trends
@@ -237,6 +248,7 @@ def run(spark: SparkSession, cfg: Config, lake: Lake, *, run_id: str, nlp_engine
             write(S.GOLD_ALERTS, alerts)
             report.alerts = [r.asDict() for r in lake.read(S.GOLD_ALERTS).orderBy(F.desc("robust_z")).collect()]
             tracker.log_metrics({"alerts": len(report.alerts)})
+            watch.lap("trends, alerts")
 
             # --- coordination ---------------------------------------------------------------
             c = cfg.gold.coordination
@@ -248,6 +260,8 @@ def run(spark: SparkSession, cfg: Config, lake: Lake, *, run_id: str, nlp_engine
             report.coordination = [r.asDict() for r in lake.read(S.GOLD_COORDINATION).drop("evidence")
                                    .orderBy(F.desc("score")).collect()]
             tracker.log_metrics({"coordination_groups": len(report.coordination)})
+            watch.lap("coordination")
+            report.timings = watch.render()
     finally:
         for frame in cached:
             frame.unpersist()
@@ -308,6 +322,10 @@ def _topic_model(cfg: Config, tracker: Tracker, posts: DataFrame
     t = cfg.gold.topics
     corpus = posts.select(S.TEXT)
     sample = corpus.limit(PERPLEXITY_SAMPLE)
+    total = posts.count()  # persisted by the caller: cheap
+    if t.fit_sample and total > t.fit_sample:
+        # Bernoulli sample (about fit_sample posts); no limit(), which would put the fit on one partition
+        corpus = corpus.sample(fraction=t.fit_sample / total, seed=t.seed)
     fits = []
     for k in ([t.k] if t.k is not None else list(t.k_candidates)):
         params = topics.TopicParams(k=k, max_iterations=t.max_iterations, subsampling_rate=t.subsampling_rate,
@@ -322,6 +340,7 @@ def _topic_model(cfg: Config, tracker: Tracker, posts: DataFrame
                        "diversity": topics.topic_diversity([[w for w, _ in terms[:t.top_terms]] for terms in words]),
                        "log_perplexity": topics.log_perplexity(model, sample)}
             tracker.log_params({"k": k, "max_iterations": t.max_iterations, "vocab_size": t.vocab_size,
+                                "fit_posts": min(total, t.fit_sample or total),
                                 "min_df": t.min_df, "max_df": t.max_df, "subsampling_rate": t.subsampling_rate,
                                 "stop_words": ",".join(t.stop_words),
                                 "seed": t.seed, "optimizer": "online"})

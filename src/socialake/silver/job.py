@@ -9,6 +9,7 @@ everything back in one commit per table. With no new bronze version it does noth
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -33,6 +34,7 @@ from socialake.silver.transforms import (
     prepare_rows,
     resolve_versions,
 )
+from socialake.timing import Stopwatch
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +59,7 @@ class SilverReport:
     changed: bool
     quarantined: int = 0
     quality: tuple[ValidationOutcome, ...] = ()
+    timings: str = ""
 
     def render(self) -> str:
         if not self.changed:
@@ -73,6 +76,7 @@ class SilverReport:
             f"  silver.edges           {self.edges:>12,}   reply / mention / repost / quote",
             f"  quarantined by checks  {self.quarantined:>12,}   (silver.quarantine: post keys and the check)",
             *[outcome.render() for outcome in self.quality],
+            *([self.timings] if self.timings else []),
         ])
 
 
@@ -96,47 +100,56 @@ def run(spark: SparkSession, cfg: Config, lake: Lake, *, run_id: str, key: Pseud
         return _unchanged_report(lake, run_id, bronze_version)
 
     minimise, language, near_dup = policies(cfg)
+    watch = Stopwatch()
     new_rows = lake.read_changes(S.BRONZE_POSTS, since_version=previous, keys=[S.PAYLOAD_SHA256])
     candidates = prepare_rows(new_rows, key=key, minimise=minimise, language=language).persist(
         StorageLevel.MEMORY_AND_DISK
     )
     cached: list[DataFrame] = [candidates]  # released in `finally`: a session may run many jobs
     try:
-        bronze_rows_read = candidates.count()
+        with watch.step("pseudonymise, redact, language"):
+            bronze_rows_read = candidates.count()
         combined = candidates.unionByName(_existing_as_candidates(lake), allowMissingColumns=True)
         posts, new_tombstones = resolve_versions(combined)
         tombstones = _all_tombstones(lake, new_tombstones, run_id)
         posts = posts.join(tombstones.select(S.POST_KEY), on=S.POST_KEY, how="left_anti")
         posts = mark_exact_duplicates(posts).persist(StorageLevel.MEMORY_AND_DISK)
         cached.append(posts)
-        clusters = near_duplicate_clusters(posts, params=near_dup)
-        final = (
-            posts.drop(S.NEAR_DUP_CLUSTER)
-            .join(clusters, on=S.POST_KEY, how="left")
-            .withColumn(S.BRONZE_VERSION, F.coalesce(F.col(S.BRONZE_VERSION), F.lit(bronze_version)).cast("long"))
-            .withColumn(S.SILVER_RUN_ID, F.coalesce(F.col(S.SILVER_RUN_ID), F.lit(run_id)))
-            .select(*SILVER_POSTS_SCHEMA.fieldNames())
-        ).persist(StorageLevel.MEMORY_AND_DISK)
-        cached.append(final)
+        with watch.step("versions, duplicates"):
+            posts.count()
+        with watch.step("near-duplicates"):
+            clusters = near_duplicate_clusters(posts, params=near_dup)
+            final = (
+                posts.drop(S.NEAR_DUP_CLUSTER)
+                .join(clusters, on=S.POST_KEY, how="left")
+                .withColumn(S.BRONZE_VERSION, F.coalesce(F.col(S.BRONZE_VERSION), F.lit(bronze_version)).cast("long"))
+                .withColumn(S.SILVER_RUN_ID, F.coalesce(F.col(S.SILVER_RUN_ID), F.lit(run_id)))
+                .select(*SILVER_POSTS_SCHEMA.fieldNames())
+            ).persist(StorageLevel.MEMORY_AND_DISK)
+            cached.append(final)
+            final.count()
 
-        suite = silver_posts_suite(datetime.now(timezone.utc)).with_actions(cfg.quality.actions)
-        posts_quality = validate(lake, final, suite, run_id=run_id)  # raises before any write on `fail`
-        final, failed_checks = split_by_quarantine(final, suite, posts_quality)
-        edges = build_edges(final).persist(StorageLevel.MEMORY_AND_DISK)
-        cached.append(edges)
-        edges_quality = validate(lake, edges, silver_edges_suite().with_actions(cfg.quality.actions), run_id=run_id)
+        with watch.step("quality checks"):
+            suite = silver_posts_suite(datetime.now(timezone.utc)).with_actions(cfg.quality.actions)
+            posts_quality = validate(lake, final, suite, run_id=run_id)  # raises before any write on `fail`
+            final, failed_checks = split_by_quarantine(final, suite, posts_quality)
+            edges = build_edges(final).persist(StorageLevel.MEMORY_AND_DISK)
+            cached.append(edges)
+            edges_quality = validate(lake, edges, silver_edges_suite().with_actions(cfg.quality.actions), run_id=run_id)
 
-        lake.merge_insert(S.SILVER_TOMBSTONES, tombstones.select(*TOMBSTONE_COLUMNS), keys=[S.POST_KEY], run_id=run_id)
-        # Quarantined silver rows are kept by reference only: their content may hold what failed.
-        lake.merge_insert(S.SILVER_QUARANTINE, failed_checks.select(
-            S.POST_KEY, F.col(FAILED_CHECK).alias("failed_check"), S.PAYLOAD_SHA256,
-            F.lit(run_id).alias(S.SILVER_RUN_ID), F.current_timestamp().alias("quarantined_at"),
-        ), keys=[S.POST_KEY, "failed_check"], run_id=run_id)
-        lake.write(S.SILVER_POSTS, final, mode="overwrite", run_id=run_id, operation="SILVER",
-                   commit_metadata={SOURCE_VERSION_KEY: str(bronze_version), KEY_ID_KEY: key.key_id})
-        lake.write(S.SILVER_EDGES, edges, mode="overwrite", run_id=run_id, operation="SILVER",
-                   commit_metadata={SOURCE_VERSION_KEY: str(bronze_version)})
+        with watch.step("write"):
+            lake.merge_insert(S.SILVER_TOMBSTONES, tombstones.select(*TOMBSTONE_COLUMNS), keys=[S.POST_KEY], run_id=run_id)
+            # Quarantined silver rows are kept by reference only: their content may hold what failed.
+            lake.merge_insert(S.SILVER_QUARANTINE, failed_checks.select(
+                S.POST_KEY, F.col(FAILED_CHECK).alias("failed_check"), S.PAYLOAD_SHA256,
+                F.lit(run_id).alias(S.SILVER_RUN_ID), F.current_timestamp().alias("quarantined_at"),
+            ), keys=[S.POST_KEY, "failed_check"], run_id=run_id)
+            lake.write(S.SILVER_POSTS, final, mode="overwrite", run_id=run_id, operation="SILVER",
+                       commit_metadata={SOURCE_VERSION_KEY: str(bronze_version), KEY_ID_KEY: key.key_id})
+            lake.write(S.SILVER_EDGES, edges, mode="overwrite", run_id=run_id, operation="SILVER",
+                       commit_metadata={SOURCE_VERSION_KEY: str(bronze_version)})
         report = _report(lake, run_id, bronze_version, previous, bronze_rows_read, (posts_quality, edges_quality))
+        report = dataclasses.replace(report, timings=watch.render())
     finally:
         for frame in cached:
             frame.unpersist()
