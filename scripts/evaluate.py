@@ -9,7 +9,7 @@ topics/{Tweet,SearchSnippets}{.txt,_label.txt}, graphs/{karate,football}/*_nodes
 langid/sentences/<iso>.txt. Missing parts are skipped with a note. With --lake and --truth
 (the demo's lake and the generator's truth folder) PII redaction, near-duplicate recall and gold
 are also scored against the planted truth (PII always on the hand-labelled set in tests/fixtures).
-The same code paths as the jobs are used: the sentiment candidates, topic_pipeline and the
+The same code paths as the jobs are used: the sentiment candidates, fit_topic_model and the
 Leiden engine of socialake.analytics.
 """
 
@@ -66,7 +66,7 @@ def topic_rows(spark, cfg, data: Path) -> list[Row]:
                                     vocab_size=t.vocab_size, min_df=2, max_df=t.max_df, stop_words=("english",),
                                     seed=t.seed)
         started = time.perf_counter()
-        model = topics.topic_pipeline(params).fit(frame)
+        model = topics.fit_topic_model(params, frame)
         assigned = topics.assign_topics(model, frame).select("post_key", "topic_id").toPandas()
         seconds = time.perf_counter() - started
         assigned = assigned.dropna()

@@ -3,7 +3,7 @@ multilingual stop words, plus the quality measures logged per run: log-perplexit
 coherence of each topic's top terms (document co-occurrence in the corpus itself) and topic
 diversity (share of unique words among all topics' top terms, Dieng et al. 2020).
 
-Fitting (`topic_pipeline(...).fit`) is kept apart from applying (`assign_topics`).
+Fitting (`fit_topic_model`) is kept apart from applying (`assign_topics`).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from pyspark import StorageLevel
 from pyspark.ml import Pipeline, PipelineModel
 from pyspark.ml.clustering import LDA, LDAModel
 from pyspark.ml.feature import CountVectorizer, CountVectorizerModel, RegexTokenizer, SQLTransformer, StopWordsRemover
@@ -64,6 +65,28 @@ def topic_pipeline(params: TopicParams) -> Pipeline:
               featuresCol=_COUNTS, topicDistributionCol=TOPIC_DISTRIBUTION,
               learningOffset=1024.0, subsamplingRate=params.subsampling_rate, optimizeDocConcentration=True)
     return Pipeline(stages=[clean, tokens, remover, vectorizer, lda])
+
+
+def fit_sample(corpus: DataFrame, *, total: int, size: int, seed: int) -> DataFrame:
+    """A seeded Bernoulli sample of about `size` of the `total` rows (all of them when size is 0
+    or not smaller). No limit(): that would put the whole fit on one partition."""
+    if not size or total <= size:
+        return corpus
+    return corpus.sample(fraction=size / total, seed=seed)
+
+
+def fit_topic_model(params: TopicParams, corpus: DataFrame) -> PipelineModel:
+    """Fit topic_pipeline on `corpus` (a `text` column). The term counts are computed once and
+    kept while LDA runs: online LDA samples its mini-batches from its input on every step, which
+    would otherwise re-tokenise the corpus `max_iterations` times."""
+    stages = topic_pipeline(params).getStages()
+    features = Pipeline(stages=stages[:-1]).fit(corpus)
+    counts = features.transform(corpus).select(_COUNTS).persist(StorageLevel.MEMORY_AND_DISK)
+    try:
+        lda_model = stages[-1].fit(counts)
+    finally:
+        counts.unpersist()
+    return PipelineModel(stages=[*features.stages, lda_model])
 
 
 def assign_topics(model: PipelineModel, posts: DataFrame) -> DataFrame:

@@ -323,16 +323,14 @@ def _topic_model(cfg: Config, tracker: Tracker, posts: DataFrame
     corpus = posts.select(S.TEXT)
     sample = corpus.limit(PERPLEXITY_SAMPLE)
     total = posts.count()  # persisted by the caller: cheap
-    if t.fit_sample and total > t.fit_sample:
-        # Bernoulli sample (about fit_sample posts); no limit(), which would put the fit on one partition
-        corpus = corpus.sample(fraction=t.fit_sample / total, seed=t.seed)
+    corpus = topics.fit_sample(corpus, total=total, size=t.fit_sample, seed=t.seed)
     fits = []
     for k in ([t.k] if t.k is not None else list(t.k_candidates)):
         params = topics.TopicParams(k=k, max_iterations=t.max_iterations, subsampling_rate=t.subsampling_rate,
                                     vocab_size=t.vocab_size, min_df=t.min_df,
                                     max_df=t.max_df, stop_words=t.stop_words, seed=t.seed)
         with tracker.run(f"topics-k{k}", nested=True, tags={"socialake.stage": "topics"}) as active:
-            model = topics.topic_pipeline(params).fit(corpus)
+            model = topics.fit_topic_model(params, corpus)
             words = topics.top_terms(model, max(t.top_terms, t.coherence_terms))
             per_topic = topics.npmi_coherence(model, sample, [[w for w, _ in terms[:t.coherence_terms]]
                                                               for terms in words])

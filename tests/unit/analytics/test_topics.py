@@ -21,7 +21,7 @@ CORPUS = (["match goal striker referee stadium"] * 30 + ["oven flour butter reci
 def test_lda_separates_two_topics_and_npmi_matches_hand_computation(spark):
     posts = spark.createDataFrame([(f"p{i}", t) for i, t in enumerate(CORPUS)], "post_key string, text string")
     params = topics.TopicParams(k=2, max_iterations=50, min_df=2, max_df=1.0, subsampling_rate=1.0, seed=1)
-    model = topics.topic_pipeline(params).fit(posts)
+    model = topics.fit_topic_model(params, posts)
     assigned = {r.post_key: r.topic_id for r in topics.assign_topics(model, posts).collect()}
     sports, food = assigned["p0"], assigned["p30"]
     assert sports != food
@@ -42,5 +42,16 @@ def test_lda_separates_two_topics_and_npmi_matches_hand_computation(spark):
 def test_urls_and_pseudonyms_never_become_terms(spark):
     text = "@u_0123456789abcdef0123456789abcdef see https://example.com/deadbeef match goal"
     posts = spark.createDataFrame([(f"p{i}", text) for i in range(5)], "post_key string, text string")
-    model = topics.topic_pipeline(topics.TopicParams(k=2, max_iterations=5, min_df=1, max_df=1.0)).fit(posts)
+    model = topics.fit_topic_model(topics.TopicParams(k=2, max_iterations=5, min_df=1, max_df=1.0), posts)
     assert set(model.stages[-2].vocabulary) == {"see", "match", "goal"}
+
+
+def test_fit_sample_is_seeded_and_about_the_size_asked(spark):
+    corpus = spark.range(20_000).withColumnRenamed("id", "text")
+    first = topics.fit_sample(corpus, total=20_000, size=5_000, seed=3)
+    again = topics.fit_sample(corpus, total=20_000, size=5_000, seed=3)
+    n = first.count()
+    assert 4_700 <= n <= 5_300   # Bernoulli(0.25) over 20,000 rows: sd ~61
+    assert sorted(r[0] for r in first.collect()) == sorted(r[0] for r in again.collect())
+    assert topics.fit_sample(corpus, total=20_000, size=0, seed=3) is corpus
+    assert topics.fit_sample(corpus, total=20_000, size=50_000, seed=3) is corpus
