@@ -339,12 +339,24 @@ def main(argv: list[str] | None = None) -> int:
     print("\n" + table)
     if args.record:
         command = "python scripts/benchmark.py " + " ".join(argv if argv is not None else sys.argv[1:])
-        Path(args.record).write_text(
-            f"# Benchmark: bronze -> gold vs a single-process baseline\n\n"
-            f"Machine: {machine()}.\nDate: {started:%Y-%m-%d}. Command: `{command}` "
-            f"(local defaults: local[*], embedded Delta engine, igraph graph engine).\n\n{table}\n")
+        record(Path(args.record), f"Machine: {machine()}.\nDate: {started:%Y-%m-%d}. Command: `{command}` "
+                                  f"(local defaults: local[*], embedded Delta engine, igraph graph engine).\n\n{table}")
         print(f"\nwritten to {args.record}")
     return 0
+
+
+BEGIN, END = "<!-- benchmark:begin (written by scripts/benchmark.py --record) -->", "<!-- benchmark:end -->"
+
+
+def record(path: Path, body: str) -> None:
+    """Write the results between the markers, keeping any hand-written text around them."""
+    block = f"{BEGIN}\n{body}\n{END}"
+    text = path.read_text() if path.is_file() else ""
+    if BEGIN in text and END in text:
+        text = text[: text.index(BEGIN)] + block + text[text.index(END) + len(END):]
+    else:
+        text = "# Benchmark: bronze -> gold vs a single-process baseline\n\n" + block + "\n"
+    path.write_text(text)
 
 
 if __name__ == "__main__":
