@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Mapping, Sequence
 
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import DataFrame, SparkSession, Window
+from pyspark.sql import functions as F
 from pyspark.sql.types import StructType
 
 from socialake.config import LakeConfig
@@ -179,7 +180,7 @@ class Lake(ABC):
         share a key); existing rows are never changed. One commit, or none when nothing is new."""
         if not keys:
             raise LakeError("merge_insert needs at least one key column")
-        new_rows = rows.dropDuplicates(list(keys))
+        new_rows = first_per_key(rows, list(keys))
         if self.exists(table):
             present = self.read(table).select(*keys)
             new_rows = new_rows.join(present, on=list(keys), how="left_anti")
@@ -215,6 +216,27 @@ class Lake(ABC):
     def require(self, table: str) -> None:
         if not self.exists(table):
             raise TableNotFoundError(f"table {table} does not exist at {self.path(table)}: run the job that writes it first")
+
+
+BROADCAST_DUPLICATE_KEYS = 200_000
+
+
+def first_per_key(rows: DataFrame, keys: list[str]) -> DataFrame:
+    """One row per key. Which keys repeat is found from the keys alone, and only the rows of
+    those keys are de-duplicated (a broadcast join while they are few), so wide rows such as
+    bronze's raw payloads are not shuffled or aggregated in memory (dropDuplicates on a million
+    raw posts ran the local driver out of heap). Of repeated rows the one kept is arbitrary, as
+    with dropDuplicates: callers key on content (a payload hash) so the repeats are equal."""
+    repeated = rows.groupBy(*keys).count().where(F.col("count") > 1).select(*keys).localCheckpoint()
+    n_repeated = repeated.count()
+    if n_repeated == 0:
+        return rows
+    if n_repeated > BROADCAST_DUPLICATE_KEYS:
+        first = Window.partitionBy(*keys).orderBy(*keys)   # sort-based: spills instead of failing
+        return rows.withColumn("_first", F.row_number().over(first)).where("_first = 1").drop("_first")
+    once = rows.join(F.broadcast(repeated), on=keys, how="left_anti")
+    again = rows.join(F.broadcast(repeated), on=keys, how="left_semi").dropDuplicates(keys)
+    return once.unionByName(again)
 
 
 def align_to_schema(rows: DataFrame, target: StructType, table: str) -> DataFrame:

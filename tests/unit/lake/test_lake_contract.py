@@ -178,3 +178,16 @@ def test_read_changes_returns_rows_added_since_a_version(spark, lake, table_name
 
     assertDataFrameEqual(lake.read_changes(table_name, since_version=0, keys=["k"]), [Row(k=3, v="c")])
     assert lake.read_changes(table_name, since_version=None, keys=["k"]).count() == 3
+
+
+@pytest.mark.parametrize("broadcast_limit", [200_000, 0])   # few repeated keys (broadcast) / many (window)
+def test_first_per_key_keeps_one_row_per_key(spark, monkeypatch, broadcast_limit):
+    from socialake.lake import base
+
+    monkeypatch.setattr(base, "BROADCAST_DUPLICATE_KEYS", broadcast_limit)
+    rows = spark.createDataFrame([(1, "a"), (2, "b"), (2, "b"), (3, "c"), (3, "c"), (3, "c"), (4, "d")],
+                                 "k long, v string")
+    assert sorted(tuple(r) for r in base.first_per_key(rows, ["k"]).collect()) == [(1, "a"), (2, "b"), (3, "c"),
+                                                                                  (4, "d")]
+    unique = spark.createDataFrame([(1, "a"), (2, "b")], "k long, v string")
+    assert base.first_per_key(unique, ["k"]) is unique   # nothing repeated: rows pass through untouched
