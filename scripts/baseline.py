@@ -106,13 +106,13 @@ def sentiment(posts):
     return posts
 
 
-def topics(posts, k: int, seed: int, fit_sample: int = 200_000):
+def topics(posts, k: int, seed: int, fit_sample: int = 100_000):
     from sklearn.decomposition import LatentDirichletAllocation
     from sklearn.feature_extraction.text import CountVectorizer
 
     vectorizer = CountVectorizer(max_features=5000, min_df=5, max_df=0.3, stop_words="english")
     counts = vectorizer.fit_transform(posts["text"].fillna(""))
-    # as gold does: fit on a seeded sample of at most 200,000 posts (10 passes, like gold's 50 online
+    # as gold does: fit on a seeded sample of at most 100,000 posts (10 passes, like gold's 50 online
     # steps over 20% each), then infer the topic mix of every post
     import numpy as np
 

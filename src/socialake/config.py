@@ -108,7 +108,7 @@ class TopicsConfig:
     k_candidates: tuple[int, ...] = (6, 8, 10, 12)
     max_iterations: int = 50
     subsampling_rate: float = 0.2  # share of posts per online-LDA step
-    fit_sample: int = 200_000    # fit on a seeded sample of at most this many posts (0: all); applied to all
+    fit_sample: int = 100_000    # fit on a seeded sample of at most this many posts (0: all); applied to all
     vocab_size: int = 5000
     min_df: int = 5
     max_df: float = 0.3          # share of posts: terms more common than this are stop words here

@@ -40,7 +40,7 @@ class Stopwatch:
 
     def render(self) -> str:
         """One line: each step's seconds, then the whole run's."""
-        parts = ", ".join(f"{name} {seconds:.1f}" for name, seconds in self.steps)
+        parts = "; ".join(f"{name} {seconds:.1f}" for name, seconds in self.steps)
         return f"{PREFIX} {parts} (total {self.total:.1f} s)"
 
 
@@ -48,7 +48,7 @@ def parse_steps(line: str) -> dict[str, float]:
     """The steps of a rendered line, back as {name: seconds} (for the benchmark)."""
     body = line.split(PREFIX, 1)[1].rsplit(" (total", 1)[0]
     steps = {}
-    for part in body.split(", "):
+    for part in body.split("; "):
         name, _, seconds = part.strip().rpartition(" ")
         if name:
             steps[name] = float(seconds)

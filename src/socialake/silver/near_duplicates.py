@@ -5,8 +5,8 @@ text one vectorised pass on the executors (mapInArrow + numpy) tokenises it like
 RegexTokenizer (`[^\\p{L}\\p{N}_@]+`, lower-cased), hashes its word shingles to 64 bits
 (blake2b, so every worker agrees), and computes `bands * rows` MinHash values with seeded
 multiply-shift hash functions. The signature is cut into `bands` bands of `rows` values; posts
-sharing a band become candidates (each linked to the smallest key of its bucket, so a bucket of
-n posts costs n pairs, not n^2), candidates are verified with the exact Jaccard similarity of
+sharing a band become candidates (each linked to the bucket member with the smallest id, so a
+bucket of n posts costs n pairs, not n^2), candidates are verified with the exact Jaccard similarity of
 their shingle sets, and verified pairs are joined into clusters by connected components: on the
 driver with scipy while they number at most `driver_max_pairs`, else by label propagation on
 Spark.
@@ -34,6 +34,7 @@ from pyspark.sql.types import ArrayType, LongType, StringType, StructField, Stru
 from socialake import schemas as S
 
 _REP = "_rep_key"
+_ID = "_rep_id"
 _SHINGLES = "_shingles"
 _BANDS = "_bands"
 _SIGNED_SCHEMA = StructType([
@@ -65,8 +66,14 @@ def near_duplicate_clusters(posts: DataFrame, *, params: NearDupParams) -> DataF
     representatives = eligible.groupBy(S.CONTENT_HASH).agg(
         F.min(S.POST_KEY).alias(_REP), F.first(S.TEXT, ignorenulls=True).alias(S.TEXT)
     )
-    signed = signatures(representatives.where(F.col(S.TEXT).isNotNull()), params=params).localCheckpoint()
-    pairs = _verified_pairs(_candidate_pairs(signed), signed, params)
+    # Candidates are found and verified on a numeric id (cheaper to shuffle and hash than post
+    # keys); the few verified pairs get their keys back before the clusters are formed.
+    signed = signatures(representatives.where(F.col(S.TEXT).isNotNull()), params=params) \
+        .withColumn(_ID, F.monotonically_increasing_id()).localCheckpoint()
+    verified = _verified_pairs(_candidate_pairs(signed), signed, params)
+    keys = signed.select(_ID, _REP)
+    pairs = (verified.join(keys.withColumnRenamed(_ID, "a"), "a").select(F.col(_REP).alias("a"), "b")
+             .join(keys.withColumnRenamed(_ID, "b"), "b").select("a", F.col(_REP).alias("b")))
     components = _connected_components(pairs, params)  # (_rep_key, label)
 
     labelled = eligible.select(S.POST_KEY, S.CONTENT_HASH).join(
@@ -190,16 +197,16 @@ def shingle_and_sign(keys: list, texts: list, params: NearDupParams, a: np.ndarr
 
 
 def _candidate_pairs(signed: DataFrame) -> DataFrame:
-    """(a, b): a shares a band bucket with b, the bucket's smallest key (a != b)."""
-    banded = signed.select(_REP, F.posexplode(_BANDS).alias("band", "value"))
-    buckets = banded.groupBy("band", "value").agg(F.collect_list(_REP).alias("members")).where(F.size("members") > 1)
+    """(a, b) ids: a shares a band bucket with b, the bucket's smallest id (a != b)."""
+    banded = signed.select(_ID, F.posexplode(_BANDS).alias("band", "value"))
+    buckets = banded.groupBy("band", "value").agg(F.collect_list(_ID).alias("members")).where(F.size("members") > 1)
     linked = buckets.select(F.array_min("members").alias("b"), F.explode("members").alias("a"))
     return linked.where(F.col("a") != F.col("b")).distinct()
 
 
 def _verified_pairs(candidates: DataFrame, signed: DataFrame, params: NearDupParams) -> DataFrame:
-    left = signed.select(F.col(_REP).alias("a"), F.col(_SHINGLES).alias("sa"))
-    right = signed.select(F.col(_REP).alias("b"), F.col(_SHINGLES).alias("sb"))
+    left = signed.select(F.col(_ID).alias("a"), F.col(_SHINGLES).alias("sa"))
+    right = signed.select(F.col(_ID).alias("b"), F.col(_SHINGLES).alias("sb"))
     joined = candidates.join(left, "a").join(right, "b")
     shared = F.size(F.array_intersect("sa", "sb"))
     jaccard = shared / (F.size("sa") + F.size("sb") - shared)
