@@ -37,6 +37,8 @@ from pathlib import Path
 import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+from socialake.timing import PREFIX, parse_steps  # noqa: E402  (the checkout's own package)
 STAGES = ("ingest", "silver", "gold")
 CSV_MAPPING = "{post_id: id, author_id: user_id, author_handle: user_name, created_at: created_at, text: text, lang: lang}"
 GIB = 1 << 30
@@ -145,9 +147,6 @@ def _socialake(*args: str) -> list[str]:
 
 def _job_steps(log: Path) -> dict[str, float]:
     """The job's own "time by step" line (socialake.timing), as {step: seconds}."""
-    sys.path.insert(0, str(ROOT / "src"))
-    from socialake.timing import PREFIX, parse_steps
-
     lines = [line for line in log.read_text(errors="replace").splitlines() if line.startswith(PREFIX)]
     return parse_steps(lines[-1]) if lines else {}
 

@@ -158,7 +158,7 @@ def run(spark: SparkSession, cfg: Config, lake: Lake, *, run_id: str, nlp_engine
             watch.lap("sentiment")
 
             # --- topics ---------------------------------------------------------------------
-            topic_model, topic_label, k, words, topic_metrics = _topic_model(cfg, tracker, posts)
+            topic_model, topic_label, k, words, topic_metrics = _topic_model(cfg, tracker, posts, total=report.posts)
             report.topic_k, report.topic_metrics = k, topic_metrics
             assigned = topics.assign_topics(topic_model, posts.select(S.POST_KEY, S.TEXT)).select(
                 S.POST_KEY, topics.TOPIC_ID, topics.TOPIC_WEIGHT, topics.TOPIC_DISTRIBUTION,
@@ -317,12 +317,11 @@ def train_sentiment(spark: SparkSession, cfg: Config, tracker: Tracker, *, data_
 
 # --- topics --------------------------------------------------------------------------------------
 
-def _topic_model(cfg: Config, tracker: Tracker, posts: DataFrame
+def _topic_model(cfg: Config, tracker: Tracker, posts: DataFrame, *, total: int
                  ) -> tuple[PipelineModel, str, int, list[list[tuple[str, float]]], dict[str, Any]]:
     t = cfg.gold.topics
     corpus = posts.select(S.TEXT)
     sample = corpus.limit(PERPLEXITY_SAMPLE)
-    total = posts.count()  # persisted by the caller: cheap
     corpus = topics.fit_sample(corpus, total=total, size=t.fit_sample, seed=t.seed)
     fits = []
     for k in ([t.k] if t.k is not None else list(t.k_candidates)):

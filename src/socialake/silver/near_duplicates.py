@@ -227,7 +227,7 @@ def _components_on_driver(pairs: DataFrame) -> DataFrame:
     from scipy.sparse.csgraph import connected_components
 
     spark = pairs.sparkSession
-    table = pairs.toArrow() if hasattr(pairs, "toArrow") else pa.Table.from_pandas(pairs.toPandas())
+    table = pairs.toArrow()
     schema = f"{_REP} string, label string"
     if table.num_rows == 0:
         return spark.createDataFrame([], schema)
