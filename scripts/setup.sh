@@ -45,6 +45,19 @@ if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$WANT" ]; then
   echo "$WANT" > "$STAMP"
 fi
 
+# The cluster engines' jars (conf/jars.yaml), fetched once into .jars/ and verified by sha256;
+# sessions use the cached files and never resolve anything at start-up. Without Maven Central
+# this says so in one line and the embedded engines run. SOCIALAKE_REQUIRE_JARS=1 (CI) makes a
+# failed fetch an error instead, so a missing jar cannot silently skip the delta-spark tests.
+export SOCIALAKE_JARS_DIR="${SOCIALAKE_JARS_DIR:-$ROOT/.jars}"
+if ! "$VENV/bin/python" -m socialake.jars classpath delta kafka >/dev/null 2>&1; then
+  if [ "${SOCIALAKE_REQUIRE_JARS:-0}" = "1" ]; then
+    "$VENV/bin/python" -m socialake.jars fetch || { say "the pinned jars could not be fetched (SOCIALAKE_REQUIRE_JARS=1)"; exit 1; }
+  else
+    "$VENV/bin/python" -m socialake.jars fetch --optional
+  fi
+fi
+
 # Spark's Python workers must run this interpreter; bind Spark to loopback on one machine.
 export PYSPARK_PYTHON="$VENV/bin/python"
 export PYSPARK_DRIVER_PYTHON="$VENV/bin/python"

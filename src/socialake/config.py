@@ -22,7 +22,13 @@ DEFAULT_ENV = "local"
 
 LAKE_ENGINES = ("auto", "embedded", "delta-spark")
 GRAPH_ENGINES = ("auto", "embedded", "graphframes")
-NLP_ENGINES = ("auto", "embedded", "spark-nlp")
+NLP_ENGINES = ("auto", "embedded")
+# Why `engines.nlp: spark-nlp` is refused rather than accepted (docs/measurements/engines.md).
+SPARK_NLP_REFUSAL = (
+    "engines.nlp is spark-nlp, which socialake cannot run: Spark NLP's Spark 4 build "
+    "(com.johnsnowlabs.nlp:spark-nlp_2.13:7.0.0) is not served by the Maven registry these machines reach "
+    "and is not validated upstream on Spark 4.2; set engines.nlp to auto or embedded"
+)
 REMOTE_SCHEMES = ("s3://", "s3a://", "gs://", "abfss://", "abfs://", "az://", "hdfs://", "file://")
 
 
@@ -49,6 +55,8 @@ class SparkConfig:
     master: str | None
     shuffle_partitions: int
     conf: Mapping[str, str]
+    # conf/jars.yaml groups whose cached jars local sessions put on the classpath
+    jar_groups: tuple[str, ...] = ("delta",)
 
 
 @dataclass(frozen=True)
@@ -180,6 +188,29 @@ class Config:
     gold: GoldConfig = field(default_factory=GoldConfig)
 
 
+def _nlp_engine(value: Any) -> str:
+    if value == "spark-nlp":
+        raise ConfigError(SPARK_NLP_REFUSAL)
+    return _choice(value, NLP_ENGINES, "engines.nlp")
+
+
+def _jar_groups(value: Any, conf_path: Path) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"spark.jar_groups is {value!r}: set it to a list of groups from conf/jars.yaml, e.g. [delta]")
+    from socialake.jars import JarsError, load_lock
+
+    try:
+        lock_path = conf_path / "jars.yaml"
+        known = load_lock(lock_path if lock_path.is_file() else None).groups
+    except JarsError as exc:
+        raise ConfigError(str(exc)) from None
+    unknown = [v for v in value if v not in known]
+    if unknown:
+        raise ConfigError(f"spark.jar_groups names {unknown[0]!r}, which conf/jars.yaml does not define: "
+                          f"use {', '.join(sorted(known))}")
+    return tuple(value)
+
+
 def default_conf_dir() -> Path:
     """SOCIALAKE_CONF_DIR if set, else the nearest conf/ holding base.yaml above the working
     directory or above this package (an editable install or a checkout)."""
@@ -209,13 +240,13 @@ def load_config(
         )
     env_file = conf_path / f"{env}.yaml"
     if not env_file.is_file():
-        known = sorted(p.stem for p in conf_path.glob("*.yaml") if p.stem != "base")
+        known = sorted(p.stem for p in conf_path.glob("*.yaml") if p.stem not in ("base", "jars"))
         raise ConfigError(f"unknown environment {env!r}: use one of {', '.join(known)} (files in {conf_path})")
     merged = _deep_merge(_read_yaml(base_file), _read_yaml(env_file))
     merged = _deep_merge(merged, _environment_overrides(os.environ if environ is None else environ))
     if overrides:
         merged = _deep_merge(merged, dict(overrides))
-    return _build(env, merged)
+    return _build(env, merged, conf_path)
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
@@ -294,7 +325,7 @@ def _string_map(value: Any, where: str) -> dict[str, str]:
     return {str(k): ("true" if v is True else "false" if v is False else str(v)) for k, v in value.items()}
 
 
-def _build(env: str, data: Mapping[str, Any]) -> Config:
+def _build(env: str, data: Mapping[str, Any], conf_path: Path) -> Config:
     unknown = sorted(set(data) - {"app_name", "lake", "engines", "spark", "ingest", "silver", "retention", "quality",
                                     "tracking", "gold"})
     if unknown:
@@ -319,10 +350,10 @@ def _build(env: str, data: Mapping[str, Any]) -> Config:
     engines = _section(data, "engines", {"graph", "nlp"})
     engines_cfg = EnginesConfig(
         graph=_choice(engines.get("graph", "auto"), GRAPH_ENGINES, "engines.graph"),
-        nlp=_choice(engines.get("nlp", "auto"), NLP_ENGINES, "engines.nlp"),
+        nlp=_nlp_engine(engines.get("nlp", "auto")),
     )
 
-    spark = _section(data, "spark", {"master", "shuffle_partitions", "conf"})
+    spark = _section(data, "spark", {"master", "shuffle_partitions", "conf", "jar_groups"})
     master = spark.get("master")
     if master is not None and not isinstance(master, str):
         raise ConfigError(f"spark.master is {master!r}: set it to a master URL such as local[*], or null")
@@ -330,11 +361,12 @@ def _build(env: str, data: Mapping[str, Any]) -> Config:
         master=master,
         shuffle_partitions=_positive_int(spark.get("shuffle_partitions", 200), "spark.shuffle_partitions"),
         conf=_string_map(spark.get("conf"), "spark.conf"),
+        jar_groups=_jar_groups(spark.get("jar_groups", ["delta"]), conf_path),
     )
     if any(key == "spark.jars.packages" for key in spark_cfg.conf) and env in ("local", "test"):
         raise ConfigError(
-            "spark.conf sets spark.jars.packages, which needs Maven: remove it from the local config "
-            "and pass jars to spark-submit on a cluster instead"
+            "spark.conf sets spark.jars.packages, which resolves jars from Maven at every start: remove it "
+            "and list the jars in conf/jars.yaml (fetched once by set-up, chosen with spark.jar_groups)"
         )
 
     ingest = _section(

@@ -1,8 +1,9 @@
 """Builds the SparkSession and decides which engine serves each capability.
 
 Engines are chosen from what is on the driver's JVM classpath, looked up by class name (no
-network, instant): the Delta, GraphFrames and Spark NLP jars arrive with spark-submit
---packages/--jars on a cluster, and are absent on a plain pip install. `auto` takes the cluster
+network, instant). Local sessions put the jars that set-up fetched into the project's cache
+(conf/jars.yaml, socialake.jars) on the classpath; under spark-submit the jars come from
+--jars/--packages; a plain pip install without the cache has none. `auto` takes the cluster
 engine when its jars are present and the embedded one otherwise; forcing a cluster engine whose
 jars are absent fails at start-up with a message naming the fix.
 
@@ -22,6 +23,7 @@ from pyspark import SparkConf, SparkContext
 from pyspark.sql import SparkSession
 
 from socialake.config import Config, ConfigError
+from socialake.jars import cached_jars
 
 log = logging.getLogger(__name__)
 
@@ -29,10 +31,11 @@ DELTA_CLASS = "io.delta.sql.DeltaSparkSessionExtension"
 GRAPHFRAMES_CLASS = "org.graphframes.GraphFramePythonAPI"
 SPARK_NLP_CLASS = "com.johnsnowlabs.nlp.DocumentAssembler"
 
-# What to add to spark-submit for each cluster engine (Spark 4.2, Scala 2.13).
-DELTA_PACKAGE = "io.delta:delta-spark_4.2_2.13:4.4.1"
-GRAPHFRAMES_PACKAGE = "io.graphframes:graphframes-spark4_2.13:0.12.1"
-SPARK_NLP_PACKAGE = "com.johnsnowlabs.nlp:spark-nlp_2.13:7.0.0"
+# What to add to spark-submit for each cluster engine (Spark 4.2, Scala 2.13). Delta's jars are
+# pinned in conf/jars.yaml; GraphFrames for Spark 4 is not served by the registry these machines
+# reach (docs/measurements/engines.md), so its coordinates are the upstream ones, unverified here.
+DELTA_PACKAGE = "io.delta:delta-spark_4.2_2.13:4.4.0"
+GRAPHFRAMES_PACKAGE = "io.graphframes:graphframes-spark4_2.13:0.12.3"
 
 
 class EngineUnavailableError(ConfigError):
@@ -64,6 +67,7 @@ def detect_jars(jvm: Any) -> JarsPresent:
     return JarsPresent(delta=has(DELTA_CLASS), graphframes=has(GRAPHFRAMES_CLASS), spark_nlp=has(SPARK_NLP_CLASS))
 
 
+
 def _class_checker(jvm: Any) -> Callable[[str], bool]:
     def has_class(name: str) -> bool:
         loader = jvm.java.lang.Thread.currentThread().getContextClassLoader()
@@ -81,7 +85,7 @@ def choose_engines(cfg: Config, jars: JarsPresent) -> Engines:
     return Engines(
         lake=_choose(cfg.lake.engine, "delta-spark", jars.delta, "lake.engine", DELTA_PACKAGE),
         graph=_choose(cfg.engines.graph, "graphframes", jars.graphframes, "engines.graph", GRAPHFRAMES_PACKAGE),
-        nlp=_choose(cfg.engines.nlp, "spark-nlp", jars.spark_nlp, "engines.nlp", SPARK_NLP_PACKAGE),
+        nlp="embedded",  # config refuses spark-nlp (config.SPARK_NLP_REFUSAL): no path runs on Spark 4.2
         jars=jars,
     )
 
@@ -134,6 +138,10 @@ def build_session(cfg: Config) -> SparkSession:
     conf.set("spark.sql.shuffle.partitions", str(cfg.spark.shuffle_partitions))
     if master and not under_submit:
         conf.setMaster(master)
+    if not under_submit and cfg.lake.engine != "embedded":
+        jars = cached_jars(cfg.spark.jar_groups)
+        if jars:
+            conf.set("spark.jars", _append_csv(conf.get("spark.jars", None), ",".join(str(p) for p in jars)))
 
     from pyspark.java_gateway import launch_gateway
 

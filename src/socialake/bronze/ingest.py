@@ -302,12 +302,19 @@ def run(
             routed = failed_checks.count() if quality.failed else 0
         if routed:
             quarantine = quarantine.unionByName(failed_expectation_rows(failed_checks))
-        with watch.step("count present"):
-            posts_present = _count_already_present(lake, BRONZE_POSTS, posts, PAYLOAD_SHA256)
-            quarantine_present = _count_already_present(lake, BRONZE_QUARANTINE, quarantine, QUARANTINE_ID)
+        # Counted independently of the merge, on the snapshot the merge then inserts against;
+        # the commit only lands if it adds exactly the rest (checked before committing), and if
+        # another writer got in first the count and merge are redone on the new snapshot.
         with watch.step("write"):
-            posts_commit = lake.merge_insert(BRONZE_POSTS, posts, keys=[PAYLOAD_SHA256], run_id=run_id)
-            quarantine_commit = lake.merge_insert(BRONZE_QUARANTINE, quarantine, keys=[QUARANTINE_ID], run_id=run_id)
+            posts_commit, posts_present = lake.merge_insert_with_retry(
+                BRONZE_POSTS, posts, keys=[PAYLOAD_SHA256], run_id=run_id,
+                count_present=lambda v: _count_already_present(lake, BRONZE_POSTS, posts, PAYLOAD_SHA256, version=v),
+            )
+            quarantine_commit, quarantine_present = lake.merge_insert_with_retry(
+                BRONZE_QUARANTINE, quarantine, keys=[QUARANTINE_ID], run_id=run_id,
+                count_present=lambda v: _count_already_present(lake, BRONZE_QUARANTINE, quarantine, QUARANTINE_ID,
+                                                               version=v),
+            )
     finally:
         staged.unpersist()
         files.unpersist()
@@ -338,15 +345,16 @@ def run(
     return report
 
 
-def _count_already_present(lake: Lake, table: str, rows: DataFrame, key: str) -> int:
+def _count_already_present(lake: Lake, table: str, rows: DataFrame, key: str, *, version: int | None) -> int:
     """Rows that will not be inserted: duplicates of a key within `rows`, plus keys the table
-    already holds. Counted from the data, independently of what the merge reports."""
+    held at `version` (None: the table does not exist). Counted from the data, independently
+    of what the merge reports."""
     total = rows.count()
     distinct_keys = rows.select(key).distinct()
     distinct = distinct_keys.count()
     in_table = 0
-    if lake.exists(table):
-        in_table = distinct_keys.join(lake.read(table).select(key), on=key, how="left_semi").count()
+    if version is not None:
+        in_table = distinct_keys.join(lake.read(table, version=version).select(key), on=key, how="left_semi").count()
     return (total - distinct) + in_table
 
 

@@ -21,6 +21,7 @@ from pyspark.sql import functions as F
 from pyspark.sql.types import StructType
 
 from socialake.config import LakeConfig
+from socialake.lake.protocol import CHANGE_COLUMNS, CHECK_MARKER, CONCURRENT_MARKER, NEW_TABLE  # noqa: F401
 
 TABLE_NAME = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
 WRITE_MODES = ("append", "overwrite")
@@ -36,6 +37,19 @@ class LakeError(RuntimeError):
 
 class TableNotFoundError(LakeError):
     pass
+
+
+class ConcurrentWriteError(LakeError):
+    """Another writer committed to the table after this write read it. Retryable: nothing of
+    this write was committed (embedded), or what was committed is correct but the caller's
+    counts were made on an older snapshot (delta-spark MERGE); re-read and write again."""
+
+
+class CommitCheckError(LakeError):
+    """The rows about to be committed differ from the number the caller checked beforehand;
+    nothing was committed."""
+
+
 
 
 @dataclass(frozen=True)
@@ -57,6 +71,17 @@ class HistoryEntry:
     run_id: str | None
     parameters: Mapping[str, Any]
     metadata: Mapping[str, str] = field(default_factory=dict)  # the socialake.* keys of the commit
+
+
+def commit_tags(user_metadata: str | None) -> dict[str, str]:
+    """The socialake.* keys of a commit's userMetadata (JSON written by either engine)."""
+    import json
+
+    try:
+        parsed = json.loads(user_metadata) if user_metadata else {}
+    except ValueError:
+        return {}
+    return {k: str(v) for k, v in parsed.items() if k.startswith("socialake.")} if isinstance(parsed, dict) else {}
 
 
 def table_path(root: str, table: str) -> str:
@@ -103,9 +128,13 @@ class Lake(ABC):
         run_id: str,
         operation: str,
         commit_metadata: Mapping[str, str],
+        read_version: int | None = None,
+        expected_rows: int | None = None,
     ) -> CommitResult:
         """Commit `rows` as one transaction (engine-specific), with `commit_metadata` recorded
-        in the commit info."""
+        in the commit info. With `read_version`, commit only if the table is still at that
+        version, or still absent for NEW_TABLE (else ConcurrentWriteError); with `expected_rows`, only if exactly that many
+        rows are about to be committed (else CommitCheckError)."""
 
     @abstractmethod
     def timestamp_literal(self, moment: datetime) -> str:
@@ -122,8 +151,21 @@ class Lake(ABC):
         current version the only one that can be read afterwards (used by erasure)."""
 
     @abstractmethod
-    def optimize(self, table: str, *, run_id: str) -> Mapping[str, Any]:
-        """Compact small files into larger ones (one commit, no data change)."""
+    def optimize(self, table: str, *, run_id: str, zorder_by: Sequence[str] = ()) -> Mapping[str, Any]:
+        """Compact small files into larger ones (one commit, no data change); with `zorder_by`,
+        cluster the rows by those columns (Z-order) so filters on them skip files."""
+
+    @abstractmethod
+    def update(self, table: str, predicate: str | None, assignments: Mapping[str, str], *, run_id: str) -> CommitResult:
+        """Set columns to SQL expressions (`{"v": "v + 1"}`) on the rows matching `predicate`
+        (all rows when None), in one commit."""
+
+    @abstractmethod
+    def read_change_feed(self, table: str, *, since_version: int) -> DataFrame:
+        """Delta's change data feed: the rows inserted, deleted and updated by the commits after
+        `since_version`, with `_change_type` (insert, delete, update_preimage,
+        update_postimage), `_commit_version` and `_commit_timestamp`. Tables are created with
+        the feed enabled; LakeError when `since_version` is older than the feed retains."""
 
     @abstractmethod
     def history(self, table: str, *, limit: int | None = None) -> list[HistoryEntry]:
@@ -145,6 +187,7 @@ class Lake(ABC):
         run_id: str,
         operation: str = "WRITE",
         commit_metadata: Mapping[str, str] | None = None,
+        _conditions: Mapping[str, Any] | None = None,
     ) -> CommitResult:
         """Append to or overwrite `table` in one commit; creates it on first write.
         `commit_metadata` (keys starting with "socialake.") is stored atomically with the data,
@@ -169,22 +212,46 @@ class Lake(ABC):
                 )
             partition_by = existing_partitions
         metadata = dict(commit_metadata or {})
+        conditions = {k: v for k, v in (_conditions or {}).items() if k in ("read_version", "expected_rows")}
         bad_keys = [k for k in metadata if not k.startswith("socialake.")]
         if bad_keys:
             raise LakeError(f"commit metadata key {bad_keys[0]!r} must start with 'socialake.'")
         return self._write(table, rows, mode=mode, partition_by=tuple(partition_by), run_id=run_id,
-                           operation=operation, commit_metadata=metadata)
+                           operation=operation, commit_metadata=metadata, **conditions)
 
-    def merge_insert(self, table: str, rows: DataFrame, *, keys: Sequence[str], run_id: str) -> CommitResult:
+    def merge_insert(
+        self,
+        table: str,
+        rows: DataFrame,
+        *,
+        keys: Sequence[str],
+        run_id: str,
+        read_version: int | None = None,
+        expected_rows: int | None = None,
+    ) -> CommitResult:
         """Insert the rows whose `keys` are not yet in `table` (and only the first of rows that
-        share a key); existing rows are never changed. One commit, or none when nothing is new."""
+        share a key); existing rows are never changed. One commit, or none when nothing is new.
+
+        Safe under concurrent writers: the keys are compared with the snapshot `read_version`
+        (the current one when None) and the commit only lands if no other commit came after
+        it; otherwise ConcurrentWriteError, and the caller re-reads and retries. `expected_rows`
+        (counted by the caller from that snapshot) must equal the rows inserted, checked before
+        the commit. This engine-neutral version appends the anti-joined rows; delta-spark
+        overrides it with a Delta MERGE."""
         if not keys:
             raise LakeError("merge_insert needs at least one key column")
         new_rows = first_per_key(rows, list(keys))
         if self.exists(table):
-            present = self.read(table).select(*keys)
+            if read_version is None:
+                read_version = self.version(table)
+            present = self.read(table, version=read_version).select(*keys)
             new_rows = new_rows.join(present, on=list(keys), how="left_anti")
-        return self.write(table, new_rows, mode="append", run_id=run_id, operation="MERGE INSERT")
+        elif read_version is not None:
+            raise ConcurrentWriteError(f"{table} was expected at version {read_version} but does not exist: retry")
+        else:
+            read_version = NEW_TABLE  # the commit must create the table: another creator wins, we retry
+        return self.write(table, new_rows, mode="append", run_id=run_id, operation="MERGE INSERT",
+                          _conditions={"read_version": read_version, "expected_rows": expected_rows})
 
     def read_changes(self, table: str, *, since_version: int | None, keys: Sequence[str]) -> DataFrame:
         """Rows present now that were not present at `since_version` (all rows when None, or
@@ -198,6 +265,39 @@ class Lake(ABC):
         except LakeError:
             return current
         return current.join(previous, on=list(keys), how="left_anti")
+
+    def merge_insert_with_retry(
+        self,
+        table: str,
+        rows: DataFrame,
+        *,
+        keys: Sequence[str],
+        run_id: str,
+        count_present: Any = None,
+        attempts: int = 4,
+    ) -> tuple[CommitResult, int]:
+        """merge_insert, retried on ConcurrentWriteError with a fresh snapshot each time.
+        `count_present(version)` (optional) counts, independently of the merge, how many of
+        `rows` will not be inserted against that snapshot; the commit is then conditional on
+        inserting exactly the rest. Returns the commit and the count used."""
+        import random
+        import time
+
+        total = rows.count() if count_present is not None else None
+        for attempt in range(1, attempts + 1):
+            snapshot = self.version(table) if self.exists(table) else None
+            present = count_present(snapshot) if count_present is not None else 0
+            try:
+                result = self.merge_insert(
+                    table, rows, keys=keys, run_id=run_id, read_version=snapshot,
+                    expected_rows=None if total is None else total - present,
+                )
+                return result, present
+            except ConcurrentWriteError:
+                if attempt == attempts:
+                    raise
+                time.sleep(random.uniform(0.2, 1.0) * attempt)  # de-synchronise the competing writers
+        raise AssertionError("unreachable")
 
     def last_commit_metadata(self, table: str, key: str) -> str | None:
         """The newest value of commit metadata `key` in `table`'s history (None if never set

@@ -8,7 +8,9 @@ successful tasks' messages to `commit`); `abort` deletes what a failed job wrote
 vacuum removes any leftovers.
 
 Options: path, mode-independent settings as JSON strings (partition_by, storage_options),
-run_id, operation, commit_token.
+run_id, operation, commit_token; optional conditions read_version (commit only on top of that
+version, -1: only as the table's creation) and expected_rows (commit only that many rows),
+checked on the driver before anything is committed.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from pyspark.sql.datasource import DataSource, DataSourceArrowWriter, WriterCommitMessage
 from pyspark.sql.types import StructType
+
+from socialake.lake.protocol import CDF_PROPERTY, CHECK_MARKER, CONCURRENT_MARKER, NEW_TABLE
 
 SOURCE_NAME = "socialake_delta"
 HIVE_NULL = "__HIVE_DEFAULT_PARTITION__"
@@ -79,6 +83,8 @@ class DeltaArrowWriter(DataSourceArrowWriter):
         self.operation = options.get("operation", "WRITE")
         self.commit_token = options.get("commit_token", "")
         self.commit_metadata: dict[str, str] = json.loads(options.get("commit_metadata", "{}"))
+        self.read_version = int(options["read_version"]) if options.get("read_version", "") != "" else None
+        self.expected_rows = int(options["expected_rows"]) if options.get("expected_rows", "") != "" else None
         self.overwrite = overwrite
         self.arrow_schema = spark_to_arrow_schema(schema)
 
@@ -145,42 +151,71 @@ class DeltaArrowWriter(DataSourceArrowWriter):
     # --- driver -------------------------------------------------------------------------
     def commit(self, messages: list[DeltaFilesMessage | None]) -> None:
         from deltalake import CommitProperties, DeltaTable
+        from deltalake.exceptions import CommitFailedError
         from deltalake.schema import Schema
         from deltalake.transaction import AddAction, create_table_with_add_actions
 
         actions = [AddAction(**a) for m in messages if m is not None for a in m.actions]
         rows = sum(json.loads(a.stats)["numRecords"] for a in actions)
-        properties = CommitProperties(
-            custom_metadata={
-                **self.commit_metadata,
-                "socialake.run_id": self.run_id,
-                "socialake.operation": self.operation,
-                "socialake.rows": str(rows),
-                "socialake.commit_token": self.commit_token,
-            }
-        )
+        if self.expected_rows is not None and rows != self.expected_rows:
+            self.abort(messages)
+            raise RuntimeError(f"{CHECK_MARKER}: {rows:,} rows were staged for {self.table_uri} but "
+                               f"{self.expected_rows:,} were counted beforehand; nothing was committed")
+        tags = {
+            **self.commit_metadata,
+            "socialake.run_id": self.run_id,
+            "socialake.operation": self.operation,
+            "socialake.rows": str(rows),
+            "socialake.commit_token": self.commit_token,
+        }
+        # The keys twice: top-level for delta-rs readers, and as the commit's userMetadata,
+        # which is where delta-spark (and Spark SQL's DESCRIBE HISTORY) shows them.
+        strict = self.read_version is not None
+        properties = CommitProperties(custom_metadata={**tags, "userMetadata": json.dumps(tags)},
+                                      max_commit_retries=0 if strict else None)
         delta_schema = Schema.from_arrow(self.arrow_schema)
-        if not DeltaTable.is_deltatable(self.table_uri, storage_options=self.storage_options):
-            create_table_with_add_actions(
-                self.table_uri,
-                delta_schema,
-                actions,
-                mode="error",
-                partition_by=self.partition_by or None,
-                storage_options=self.storage_options,
-                commit_properties=properties,
-            )
+        exists = DeltaTable.is_deltatable(self.table_uri, storage_options=self.storage_options)
+        if exists and self.read_version == NEW_TABLE:
+            self._refuse(messages, "was created by another writer while this one prepared its rows")
+        if not exists:
+            if strict and self.read_version != NEW_TABLE:
+                self._refuse(messages, "disappeared while this writer prepared its rows")
+            try:
+                create_table_with_add_actions(
+                    self.table_uri,
+                    delta_schema,
+                    actions,
+                    mode="error",
+                    partition_by=self.partition_by or None,
+                    configuration={CDF_PROPERTY: "true"},
+                    storage_options=self.storage_options,
+                    commit_properties=properties,
+                )
+            except Exception as exc:  # another creator committed version 0 first
+                if DeltaTable.is_deltatable(self.table_uri, storage_options=self.storage_options):
+                    self._refuse(messages, f"was created by another writer at the same time ({exc})")
+                raise
             return
         if not actions and not self.overwrite:
             return  # nothing new: no empty commit in the history
-        table = DeltaTable(self.table_uri, storage_options=self.storage_options)
-        table.create_write_transaction(
-            actions,
-            mode="overwrite" if self.overwrite else "append",
-            schema=delta_schema,
-            partition_by=self.partition_by or None,
-            commit_properties=properties,
-        )
+        table = DeltaTable(self.table_uri, version=self.read_version if strict else None,
+                           storage_options=self.storage_options)
+        try:
+            table.create_write_transaction(
+                actions,
+                mode="overwrite" if self.overwrite else "append",
+                schema=delta_schema,
+                partition_by=self.partition_by or None,
+                commit_properties=properties,
+            )
+        except CommitFailedError as exc:
+            if strict:
+                self._refuse(messages, f"received a commit from another writer after version {self.read_version} ({exc})")
+            raise
+
+    def _refuse(self, messages: list[DeltaFilesMessage | None], why: str) -> None:
+        self.abort(messages)
+        raise RuntimeError(f"{CONCURRENT_MARKER}: {self.table_uri} {why}; nothing of this write was committed, retry it")
 
     def abort(self, messages: list[DeltaFilesMessage | None]) -> None:
         filesystem, root = _filesystem(self.table_uri, self.storage_options)

@@ -26,11 +26,15 @@ from socialake.lake.base import (
     ROWS_KEY,
     RUN_ID_KEY,
     TOKEN_KEY,
+    CommitCheckError,
     CommitResult,
+    ConcurrentWriteError,
     HistoryEntry,
     Lake,
     LakeError,
+    commit_tags,
 )
+from socialake.lake.protocol import CHANGE_COLUMNS, CHECK_MARKER, CONCURRENT_MARKER
 from socialake.lake.delta_source import SOURCE_NAME, DeltaDataSource
 
 # Reader features this engine cannot honour: reading such a table through a plain file list
@@ -114,14 +118,18 @@ class EmbeddedLake(Lake):
     def history(self, table: str, *, limit: int | None = None) -> list[HistoryEntry]:
         entries = []
         for commit in self._table(table).history(limit):
+            # delta-rs commits carry the keys top-level and in userMetadata; delta-spark's only
+            # in userMetadata: read both so the history is the same whichever engine wrote it.
+            tags = {**commit_tags(commit.get("userMetadata")),
+                    **{k: str(v) for k, v in commit.items() if k.startswith("socialake.")}}
             entries.append(
                 HistoryEntry(
                     version=int(commit["version"]),
                     timestamp_ms=int(commit.get("timestamp", 0)),
-                    operation=str(commit.get(OPERATION_KEY) or commit.get("operation", "")),
-                    run_id=commit.get(RUN_ID_KEY),
+                    operation=str(tags.get(OPERATION_KEY) or commit.get("operation", "")),
+                    run_id=tags.get(RUN_ID_KEY),
                     parameters={k: v for k, v in commit.items() if k not in ("version", "timestamp")},
-                    metadata={k: str(v) for k, v in commit.items() if k.startswith("socialake.")},
+                    metadata=tags,
                 )
             )
         return entries
@@ -137,10 +145,12 @@ class EmbeddedLake(Lake):
         run_id: str,
         operation: str,
         commit_metadata: Mapping[str, str],
+        read_version: int | None = None,
+        expected_rows: int | None = None,
     ) -> CommitResult:
         token = uuid.uuid4().hex
         before = self.version(table) if self.exists(table) else None
-        (
+        writer = (
             rows.write.format(SOURCE_NAME)
             .mode(mode)
             .option("path", self.path(table))
@@ -150,8 +160,18 @@ class EmbeddedLake(Lake):
             .option("operation", operation)
             .option("commit_token", token)
             .option("commit_metadata", json.dumps(dict(commit_metadata)))
-            .save()
+            .option("read_version", "" if read_version is None else str(read_version))
+            .option("expected_rows", "" if expected_rows is None else str(expected_rows))
         )
+        try:
+            writer.save()
+        except Exception as exc:  # the driver-side commit's refusal arrives wrapped by Spark
+            text = str(exc)
+            for marker, error in ((CONCURRENT_MARKER, ConcurrentWriteError), (CHECK_MARKER, CommitCheckError)):
+                if marker in text:
+                    line = next(l for l in text.splitlines() if marker in l)
+                    raise error(f"{table}: {line.split(marker + ': ', 1)[-1].strip()}") from None
+            raise
         return self._committed(table, token, before)
 
     def _committed(self, table: str, token: str, before: int | None) -> CommitResult:
@@ -172,37 +192,67 @@ class EmbeddedLake(Lake):
         return f"arrow_cast('{utc}', 'Timestamp(Microsecond, Some(\"UTC\"))')"  # DataFusion SQL
 
     def delete(self, table: str, predicate: str, *, run_id: str) -> CommitResult:
-        from deltalake import CommitProperties
-
         delta_table = self._table(table)
-        metrics = delta_table.delete(
-            predicate,
-            commit_properties=CommitProperties(
-                custom_metadata={RUN_ID_KEY: run_id, OPERATION_KEY: "DELETE"}
-            ),
-        )
+        metrics = delta_table.delete(predicate, commit_properties=_properties(run_id, "DELETE"))
         deleted = int(metrics.get("num_deleted_rows", 0) or 0)
         version = delta_table.version() if deleted or metrics.get("num_removed_files") else None
         return CommitResult(table=table, version=version, rows=deleted, metrics=metrics)
 
     def vacuum(self, table: str, *, retention_hours: int | None = None, run_id: str) -> list[str]:
-        from deltalake import CommitProperties
-
         hours = self.cfg.vacuum_retention_hours if retention_hours is None else retention_hours
         return self._table(table).vacuum(
             retention_hours=hours,
             dry_run=False,
             enforce_retention_duration=False,
             full=True,
-            commit_properties=CommitProperties(custom_metadata={RUN_ID_KEY: run_id, OPERATION_KEY: "VACUUM"}),
+            commit_properties=_properties(run_id, "VACUUM"),
         )
 
-    def optimize(self, table: str, *, run_id: str) -> Mapping[str, Any]:
-        from deltalake import CommitProperties
+    def optimize(self, table: str, *, run_id: str, zorder_by: Sequence[str] = ()) -> Mapping[str, Any]:
+        delta_table = self._table(table)
+        if zorder_by:
+            return delta_table.optimize.z_order(list(zorder_by), commit_properties=_properties(run_id, "OPTIMIZE"))
+        return delta_table.optimize.compact(commit_properties=_properties(run_id, "OPTIMIZE"))
 
-        return self._table(table).optimize.compact(
-            commit_properties=CommitProperties(custom_metadata={RUN_ID_KEY: run_id, OPERATION_KEY: "OPTIMIZE"})
-        )
+    def update(self, table: str, predicate: str | None, assignments: Mapping[str, str], *, run_id: str) -> CommitResult:
+        delta_table = self._table(table)
+        metrics = delta_table.update(updates=dict(assignments), predicate=predicate,
+                                     commit_properties=_properties(run_id, "UPDATE"))
+        updated = int(metrics.get("num_updated_rows", 0) or 0)
+        return CommitResult(table=table, version=delta_table.version() if updated else None, rows=updated, metrics=metrics)
+
+    def read_change_feed(self, table: str, *, since_version: int) -> DataFrame:
+        """delta-rs reads the feed on the driver (CDC files for deletes and updates, add
+        actions for appends): fine for increments, bounded by the driver's memory."""
+        import pyarrow as pa
+
+        delta_table = self._table(table)
+        if since_version >= delta_table.version():
+            return self.spark.createDataFrame([], _change_schema(_spark_schema(delta_table)))
+        try:
+            changes = pa.table(delta_table.load_cdf(starting_version=since_version + 1).read_all())
+        except Exception as exc:
+            raise LakeError(f"cannot read {table}'s change feed after version {since_version} ({exc}): "
+                            "read the whole table instead") from exc
+        schema = _change_schema(_spark_schema(delta_table))
+        changes = changes.select(schema.fieldNames())
+        return self.spark.createDataFrame(changes.to_pandas(), schema) if changes.num_rows else \
+            self.spark.createDataFrame([], schema)
+
+
+def _properties(run_id: str, operation: str) -> Any:
+    """Commit properties carrying the run id and operation (top-level and as userMetadata)."""
+    from deltalake import CommitProperties
+
+    tags = {RUN_ID_KEY: run_id, OPERATION_KEY: operation}
+    return CommitProperties(custom_metadata={**tags, "userMetadata": json.dumps(tags)})
+
+
+def _change_schema(schema: StructType) -> StructType:
+    from pyspark.sql.types import LongType, StringType, StructField, TimestampType
+
+    extra = dict(zip(CHANGE_COLUMNS, (StringType(), LongType(), TimestampType())))
+    return StructType(list(schema.fields) + [StructField(name, dtype, True) for name, dtype in extra.items()])
 
 
 def _files_by_partition(delta_table: Any, partitions: list[str]) -> dict[tuple, list[str]]:

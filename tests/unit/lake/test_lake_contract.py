@@ -1,4 +1,4 @@
-"""The lake interface's contract, on the engine this session selects (embedded here).
+"""The lake interface's contract, on both engines (each_lake: embedded and delta-spark).
 
 Expectations are written from the Delta protocol and the inputs, and cross-checked with two
 independent readers (delta-rs and Polars), never with the engine's own read alone.
@@ -6,6 +6,7 @@ independent readers (delta-rs and Polars), never with the engine's own read alon
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -33,13 +34,13 @@ def test_table_names_map_to_layer_directories():
             table_path("/lake", bad)
 
 
-def test_write_creates_a_delta_table_that_other_readers_open(spark, lake, table_name):
+def test_write_creates_a_delta_table_that_other_readers_open(spark, each_lake, table_name):
     frame = spark.createDataFrame(rows(range(5)), SCHEMA)
-    result = lake.write(table_name, frame, run_id="run-1")
+    result = each_lake.write(table_name, frame, run_id="run-1")
 
     assert (result.version, result.rows) == (0, 5)
-    assertDataFrameEqual(lake.read(table_name), frame)
-    path = lake.path(table_name)
+    assertDataFrameEqual(each_lake.read(table_name), frame)
+    path = each_lake.path(table_name)
     assert (Path(path) / "_delta_log" / "00000000000000000000.json").is_file()
     by_delta_rs = DeltaTable(path).to_pyarrow_table().sort_by("id")
     assert by_delta_rs.column("id").to_pylist() == [0, 1, 2, 3, 4]
@@ -50,134 +51,137 @@ def test_write_creates_a_delta_table_that_other_readers_open(spark, lake, table_
     assert by_polars["ref"].struct.field("n").to_list() == [0, 10, 20, 30, 40]
 
 
-def test_each_write_is_one_history_entry_with_the_run_id(spark, lake, table_name):
-    lake.write(table_name, spark.createDataFrame(rows(range(3)), SCHEMA).repartition(3), run_id="run-a")
-    lake.write(table_name, spark.createDataFrame(rows(range(3, 6)), SCHEMA).repartition(2), run_id="run-b")
+def test_each_write_is_one_history_entry_with_the_run_id(spark, each_lake, table_name):
+    each_lake.write(table_name, spark.createDataFrame(rows(range(3)), SCHEMA).repartition(3), run_id="run-a")
+    each_lake.write(table_name, spark.createDataFrame(rows(range(3, 6)), SCHEMA).repartition(2), run_id="run-b")
 
-    history = lake.history(table_name)
+    history = each_lake.history(table_name)
     assert [(h.version, h.run_id) for h in history] == [(1, "run-b"), (0, "run-a")]
-    delta_rs_history = DeltaTable(lake.path(table_name)).history()
+    delta_rs_history = DeltaTable(each_lake.path(table_name)).history()
     assert len(delta_rs_history) == 2  # three tasks wrote files, but one commit per job write
 
 
-def test_read_as_of_a_version_and_overwrite_never_resurrects_removed_files(spark, lake, table_name):
-    lake.write(table_name, spark.createDataFrame(rows(range(4)), SCHEMA), run_id="r0")
-    lake.write(table_name, spark.createDataFrame(rows(range(10, 12), "b"), SCHEMA), mode="overwrite", run_id="r1")
+def test_read_as_of_a_version_and_overwrite_never_resurrects_removed_files(spark, each_lake, table_name):
+    each_lake.write(table_name, spark.createDataFrame(rows(range(4)), SCHEMA), run_id="r0")
+    each_lake.write(table_name, spark.createDataFrame(rows(range(10, 12), "b"), SCHEMA), mode="overwrite", run_id="r1")
 
-    assert sorted(r.id for r in lake.read(table_name).collect()) == [10, 11]
-    assert sorted(r.id for r in lake.read(table_name, version=0).collect()) == [0, 1, 2, 3]
-    parquet_files = list(Path(lake.path(table_name)).glob("*.parquet"))
+    assert sorted(r.id for r in each_lake.read(table_name).collect()) == [10, 11]
+    assert sorted(r.id for r in each_lake.read(table_name, version=0).collect()) == [0, 1, 2, 3]
+    parquet_files = list(Path(each_lake.path(table_name)).glob("*.parquet"))
     assert len(parquet_files) >= 2  # the old files are still on disk, just not in the snapshot
     with pytest.raises(LakeError, match="version 7"):
-        lake.read(table_name, version=7)
+        each_lake.read(table_name, version=7)
 
 
-def test_partitioned_write_round_trips_awkward_partition_values(spark, lake, table_name):
+def test_partitioned_write_round_trips_awkward_partition_values(spark, each_lake, table_name):
     frame = spark.createDataFrame(
         [(1, "x"), (2, "a b/c"), (3, None), (4, "x"), (5, "ü%=")], "id long, platform string"
     )
-    lake.write(table_name, frame, partition_by=["platform"], run_id="r")
+    each_lake.write(table_name, frame, partition_by=["platform"], run_id="r")
 
-    assert lake.partition_columns(table_name) == ["platform"]
-    assertDataFrameEqual(lake.read(table_name), frame)
-    by_delta_rs = DeltaTable(lake.path(table_name)).to_pyarrow_table()
+    assert each_lake.partition_columns(table_name) == ["platform"]
+    assertDataFrameEqual(each_lake.read(table_name), frame)
+    by_delta_rs = DeltaTable(each_lake.path(table_name)).to_pyarrow_table()
     assert sorted(zip(by_delta_rs["id"].to_pylist(), by_delta_rs["platform"].to_pylist())) == [
         (1, "x"), (2, "a b/c"), (3, None), (4, "x"), (5, "ü%=")
     ]
-    assert (Path(lake.path(table_name)) / "platform=x").is_dir()
+    assert (Path(each_lake.path(table_name)) / "platform=x").is_dir()
 
 
-def test_append_aligns_columns_and_refuses_unknown_ones(spark, lake, table_name):
-    lake.write(table_name, spark.createDataFrame([(1, "a")], "id long, name string"), run_id="r")
-    lake.write(table_name, spark.createDataFrame([("b", 2)], "name string, id long"), run_id="r")
-    lake.write(table_name, spark.createDataFrame([(3,)], "id long"), run_id="r")
+def test_append_aligns_columns_and_refuses_unknown_ones(spark, each_lake, table_name):
+    each_lake.write(table_name, spark.createDataFrame([(1, "a")], "id long, name string"), run_id="r")
+    each_lake.write(table_name, spark.createDataFrame([("b", 2)], "name string, id long"), run_id="r")
+    each_lake.write(table_name, spark.createDataFrame([(3,)], "id long"), run_id="r")
 
-    assertDataFrameEqual(lake.read(table_name), [Row(id=1, name="a"), Row(id=2, name="b"), Row(id=3, name=None)])
+    assertDataFrameEqual(each_lake.read(table_name), [Row(id=1, name="a"), Row(id=2, name="b"), Row(id=3, name=None)])
     with pytest.raises(LakeError, match="'extra' is not in"):
-        lake.write(table_name, spark.createDataFrame([(4, "d", 1)], "id long, name string, extra int"), run_id="r")
+        each_lake.write(table_name, spark.createDataFrame([(4, "d", 1)], "id long, name string, extra int"), run_id="r")
     with pytest.raises(LakeError, match="write mode 'upsert'"):
-        lake.write(table_name, spark.createDataFrame([(4, "d")], "id long, name string"), mode="upsert", run_id="r")
+        each_lake.write(table_name, spark.createDataFrame([(4, "d")], "id long, name string"), mode="upsert", run_id="r")
 
 
-def test_merge_insert_adds_only_new_keys_once(spark, lake, table_name):
-    lake.write(table_name, spark.createDataFrame([(1, "old"), (2, "old")], "k long, v string"), run_id="r0")
+def test_merge_insert_adds_only_new_keys_once(spark, each_lake, table_name):
+    each_lake.write(table_name, spark.createDataFrame([(1, "old"), (2, "old")], "k long, v string"), run_id="r0")
     incoming = spark.createDataFrame([(2, "new"), (3, "new"), (3, "new"), (4, "new")], "k long, v string")
 
-    result = lake.merge_insert(table_name, incoming, keys=["k"], run_id="r1")
+    result = each_lake.merge_insert(table_name, incoming, keys=["k"], run_id="r1")
 
     assert result.rows == 2
     assertDataFrameEqual(
-        lake.read(table_name),
+        each_lake.read(table_name),
         [Row(k=1, v="old"), Row(k=2, v="old"), Row(k=3, v="new"), Row(k=4, v="new")],
     )
-    again = lake.merge_insert(table_name, incoming, keys=["k"], run_id="r2")
+    again = each_lake.merge_insert(table_name, incoming, keys=["k"], run_id="r2")
     assert (again.version, again.rows) == (None, 0)
-    assert len(lake.history(table_name)) == 2  # nothing new, no empty commit
+    assert len(each_lake.history(table_name)) == 2  # nothing new, no empty commit
 
 
-def test_merge_insert_creates_the_table_even_when_empty(spark, lake, table_name):
-    result = lake.merge_insert(table_name, spark.createDataFrame([], "k long, v string"), keys=["k"], run_id="r")
+def test_merge_insert_creates_the_table_even_when_empty(spark, each_lake, table_name):
+    result = each_lake.merge_insert(table_name, spark.createDataFrame([], "k long, v string"), keys=["k"], run_id="r")
 
-    assert result.rows == 0 and lake.exists(table_name)
-    assert lake.read(table_name).count() == 0
-    assert [f.name for f in lake.schema(table_name).fields] == ["k", "v"]
+    assert result.rows == 0 and each_lake.exists(table_name)
+    assert each_lake.read(table_name).count() == 0
+    assert [f.name for f in each_lake.schema(table_name).fields] == ["k", "v"]
 
 
-def test_delete_where_then_vacuum_makes_the_rows_unrecoverable(spark, lake, table_name):
-    lake.write(table_name, spark.createDataFrame(rows(range(6)), SCHEMA), run_id="r0")
+def test_delete_where_then_vacuum_makes_the_rows_unrecoverable(spark, each_lake, table_name):
+    each_lake.write(table_name, spark.createDataFrame(rows(range(6)), SCHEMA), run_id="r0")
 
-    deleted = lake.delete(table_name, "id >= 4", run_id="erase")
+    deleted = each_lake.delete(table_name, "id >= 4", run_id="erase")
 
     assert deleted.rows == 2
-    assert sorted(r.id for r in lake.read(table_name).collect()) == [0, 1, 2, 3]
-    assert lake.read(table_name, version=0).count() == 6  # still recoverable before vacuum
-    removed = lake.vacuum(table_name, retention_hours=0, run_id="vac")
-    assert len(removed) >= 1
-    live = set(DeltaTable(lake.path(table_name)).file_uris())
-    on_disk = {str(p) for p in Path(lake.path(table_name)).rglob("*.parquet")}
+    assert sorted(r.id for r in each_lake.read(table_name).collect()) == [0, 1, 2, 3]
+    assert each_lake.read(table_name, version=0).count() == 6  # still recoverable before vacuum
+    before = {p.name for p in Path(each_lake.path(table_name)).rglob("*.parquet")}
+    removed = each_lake.vacuum(table_name, retention_hours=0, run_id="vac")
+    live = set(DeltaTable(each_lake.path(table_name)).file_uris())
+    on_disk = {str(p) for p in Path(each_lake.path(table_name)).rglob("*.parquet")}
     assert on_disk == live
+    # vacuum reports exactly the files it removed
+    assert {r.rsplit("/", 1)[-1] for r in removed} == before - {p.rsplit("/", 1)[-1] for p in on_disk} != set()
     with pytest.raises(LakeError):
-        lake.read(table_name, version=0).collect()
+        each_lake.read(table_name, version=0).collect()
 
 
-def test_optimize_compacts_small_files_without_changing_rows(spark, lake, table_name):
+def test_optimize_compacts_small_files_without_changing_rows(spark, each_lake, table_name):
     for start in range(0, 12, 3):
-        lake.write(table_name, spark.createDataFrame(rows(range(start, start + 3)), SCHEMA).repartition(3), run_id="r")
-    files_before = len(DeltaTable(lake.path(table_name)).file_uris())
+        each_lake.write(table_name, spark.createDataFrame(rows(range(start, start + 3)), SCHEMA).repartition(3), run_id="r")
+    files_before = len(DeltaTable(each_lake.path(table_name)).file_uris())
 
-    metrics = lake.optimize(table_name, run_id="opt")
+    metrics = each_lake.optimize(table_name, run_id="opt")
 
-    files_after = len(DeltaTable(lake.path(table_name)).file_uris())
+    files_after = len(DeltaTable(each_lake.path(table_name)).file_uris())
     assert files_before >= 8 and files_after == 1
     assert metrics["numFilesRemoved"] == files_before
-    assert sorted(r.id for r in lake.read(table_name).collect()) == list(range(12))
+    assert sorted(r.id for r in each_lake.read(table_name).collect()) == list(range(12))
 
 
-def test_missing_table_is_a_clear_error(lake):
-    assert not lake.exists("test.never_written")
+def test_missing_table_is_a_clear_error(each_lake):
+    assert not each_lake.exists("test.never_written")
     with pytest.raises(TableNotFoundError, match="run the job that writes it first"):
-        lake.read("test.never_written")
+        each_lake.read("test.never_written")
 
 
-def test_commit_metadata_is_stored_with_the_data_and_read_back(spark, lake, table_name):
+def test_commit_metadata_is_stored_with_the_data_and_read_back(spark, each_lake, table_name):
     frame = spark.createDataFrame([(1, "a")], "k long, v string")
-    lake.write(table_name, frame, run_id="r0", commit_metadata={"socialake.source.bronze.posts": "4"})
-    lake.write(table_name, frame, run_id="r1")  # a commit without the key does not hide the older value
+    each_lake.write(table_name, frame, run_id="r0", commit_metadata={"socialake.source.bronze.posts": "4"})
+    each_lake.write(table_name, frame, run_id="r1")  # a commit without the key does not hide the older value
 
-    assert lake.last_commit_metadata(table_name, "socialake.source.bronze.posts") == "4"
-    assert DeltaTable(lake.path(table_name)).history()[-1]["socialake.source.bronze.posts"] == "4"
-    assert lake.last_commit_metadata("test.absent_table", "socialake.source.bronze.posts") is None
+    assert each_lake.last_commit_metadata(table_name, "socialake.source.bronze.posts") == "4"
+    first_commit = DeltaTable(each_lake.path(table_name)).history()[-1]   # read by delta-rs, not the engine
+    assert json.loads(first_commit["userMetadata"])["socialake.source.bronze.posts"] == "4"
+    assert each_lake.last_commit_metadata("test.absent_table", "socialake.source.bronze.posts") is None
     with pytest.raises(LakeError, match="must start with 'socialake.'"):
-        lake.write(table_name, frame, run_id="r2", commit_metadata={"source": "x"})
+        each_lake.write(table_name, frame, run_id="r2", commit_metadata={"source": "x"})
 
 
-def test_read_changes_returns_rows_added_since_a_version(spark, lake, table_name):
-    lake.write(table_name, spark.createDataFrame([(1, "a"), (2, "b")], "k long, v string"), run_id="r0")
-    lake.merge_insert(table_name, spark.createDataFrame([(2, "b"), (3, "c")], "k long, v string"), keys=["k"], run_id="r1")
-    lake.optimize(table_name, run_id="compact")  # rewrites files: changes must still be by key
+def test_read_changes_returns_rows_added_since_a_version(spark, each_lake, table_name):
+    each_lake.write(table_name, spark.createDataFrame([(1, "a"), (2, "b")], "k long, v string"), run_id="r0")
+    each_lake.merge_insert(table_name, spark.createDataFrame([(2, "b"), (3, "c")], "k long, v string"), keys=["k"], run_id="r1")
+    each_lake.optimize(table_name, run_id="compact")  # rewrites files: changes must still be by key
 
-    assertDataFrameEqual(lake.read_changes(table_name, since_version=0, keys=["k"]), [Row(k=3, v="c")])
-    assert lake.read_changes(table_name, since_version=None, keys=["k"]).count() == 3
+    assertDataFrameEqual(each_lake.read_changes(table_name, since_version=0, keys=["k"]), [Row(k=3, v="c")])
+    assert each_lake.read_changes(table_name, since_version=None, keys=["k"]).count() == 3
 
 
 @pytest.mark.parametrize("broadcast_limit", [200_000, 0])   # few repeated keys (broadcast) / many (window)
@@ -191,3 +195,97 @@ def test_first_per_key_keeps_one_row_per_key(spark, monkeypatch, broadcast_limit
                                                                                   (4, "d")]
     unique = spark.createDataFrame([(1, "a"), (2, "b")], "k long, v string")
     assert base.first_per_key(unique, ["k"]) is unique   # nothing repeated: rows pass through untouched
+
+
+def test_update_sets_columns_on_the_matching_rows_only(spark, each_lake, table_name):
+    each_lake.write(table_name, spark.createDataFrame([(1, "a", 10), (2, "b", 20), (3, "c", 30)], "k long, v string, n long"),
+                    run_id="r0")
+
+    result = each_lake.update(table_name, "k >= 2", {"n": "n + 1", "v": "'z'"}, run_id="upd")
+
+    assert result.rows == 2 and result.version == 1
+    assertDataFrameEqual(each_lake.read(table_name), [Row(k=1, v="a", n=10), Row(k=2, v="z", n=21), Row(k=3, v="z", n=31)])
+    assert each_lake.history(table_name)[0].run_id == "upd"
+
+
+def test_zorder_keeps_the_rows_and_records_its_columns(spark, each_lake, table_name):
+    for start in range(0, 40, 10):
+        each_lake.write(table_name, spark.createDataFrame([(i, i % 7) for i in range(start, start + 10)],
+                                                          "id long, g long").repartition(2), run_id="r")
+
+    each_lake.optimize(table_name, run_id="z", zorder_by=["g", "id"])
+
+    assert sorted(tuple(r) for r in each_lake.read(table_name).collect()) == [(i, i % 7) for i in range(40)]
+    log = sorted((Path(each_lake.path(table_name)) / "_delta_log").glob("*.json"))[-1]
+    commit = next(json.loads(line)["commitInfo"] for line in log.read_text().splitlines() if "commitInfo" in line)
+    assert commit["operation"] == "OPTIMIZE" and "g" in str(commit["operationParameters"])
+
+
+def test_change_feed_lists_inserts_deletes_and_updates_after_a_version(spark, each_lake, table_name):
+    each_lake.write(table_name, spark.createDataFrame([(1, "a"), (2, "b"), (3, "c")], "k long, v string"), run_id="r0")
+    each_lake.merge_insert(table_name, spark.createDataFrame([(3, "x"), (4, "d")], "k long, v string"), keys=["k"], run_id="r1")
+    each_lake.delete(table_name, "k = 1", run_id="r2")
+    each_lake.update(table_name, "k = 2", {"v": "'B'"}, run_id="r3")
+
+    changes = each_lake.read_change_feed(table_name, since_version=0)
+
+    got = sorted((r["_change_type"], r["_commit_version"], r["k"], r["v"]) for r in changes.collect())
+    assert got == sorted([("insert", 1, 4, "d"), ("delete", 2, 1, "a"),
+                          ("update_preimage", 3, 2, "b"), ("update_postimage", 3, 2, "B")])
+    assert each_lake.read_change_feed(table_name, since_version=3).count() == 0
+    assert {"_change_type", "_commit_version", "_commit_timestamp"} <= set(changes.columns)
+
+
+def test_a_commit_on_a_stale_snapshot_is_refused_and_leaves_nothing(spark, each_lake, table_name):
+    from socialake.lake.base import ConcurrentWriteError
+
+    each_lake.write(table_name, spark.createDataFrame([(1, "a")], "k long, v string"), run_id="r0")
+    each_lake.write(table_name, spark.createDataFrame([(2, "b")], "k long, v string"), run_id="other-writer")
+    files_before = sorted(p.name for p in Path(each_lake.path(table_name)).rglob("*.parquet"))
+
+    with pytest.raises(ConcurrentWriteError, match="retry"):
+        each_lake.merge_insert(table_name, spark.createDataFrame([(3, "c")], "k long, v string"), keys=["k"],
+                               run_id="late", read_version=0)
+
+    assert each_lake.version(table_name) == 1
+    assert sorted(p.name for p in Path(each_lake.path(table_name)).rglob("*.parquet")) == files_before
+    retried = each_lake.merge_insert(table_name, spark.createDataFrame([(3, "c")], "k long, v string"), keys=["k"],
+                                     run_id="late", read_version=1)
+    assert (retried.version, retried.rows) == (2, 1)
+
+
+def test_a_commit_whose_row_count_differs_from_the_check_is_refused(spark, each_lake, table_name):
+    from socialake.lake.base import CommitCheckError
+
+    each_lake.write(table_name, spark.createDataFrame([(1, "a")], "k long, v string"), run_id="r0")
+    files_before = sorted(p.name for p in Path(each_lake.path(table_name)).rglob("*.parquet"))
+    incoming = spark.createDataFrame([(1, "a"), (2, "b"), (3, "c")], "k long, v string")   # 2 new
+
+    with pytest.raises(CommitCheckError, match="nothing was committed"):
+        each_lake.merge_insert(table_name, incoming, keys=["k"], run_id="r1", read_version=0, expected_rows=3)
+
+    assert each_lake.version(table_name) == 0
+    assert sorted(p.name for p in Path(each_lake.path(table_name)).rglob("*.parquet")) == files_before
+    assert each_lake.merge_insert(table_name, incoming, keys=["k"], run_id="r1", read_version=0, expected_rows=2).rows == 2
+
+
+def test_tables_written_by_one_engine_are_merged_and_deleted_by_the_other(spark, cfg, table_name):
+    from conftest import lake_on
+
+    embedded, delta_spark = lake_on("embedded", spark, cfg), lake_on("delta-spark", spark, cfg)
+    for first, second, name in ((embedded, delta_spark, table_name + "_a"), (delta_spark, embedded, table_name + "_b")):
+        first.write(name, spark.createDataFrame([(1, "a"), (2, "b")], "k long, v string"), run_id="w-" + first.engine_name)
+        second.merge_insert(name, spark.createDataFrame([(2, "x"), (3, "c")], "k long, v string"), keys=["k"],
+                            run_id="m-" + second.engine_name)
+        second.delete(name, "k = 1", run_id="d-" + second.engine_name)
+        first.merge_insert(name, spark.createDataFrame([(4, "d")], "k long, v string"), keys=["k"],
+                           run_id="m2-" + first.engine_name)
+
+        expected = [Row(k=2, v="b"), Row(k=3, v="c"), Row(k=4, v="d")]
+        assertDataFrameEqual(first.read(name), expected)
+        assertDataFrameEqual(second.read(name), expected)
+        assert sorted(DeltaTable(first.path(name)).to_pyarrow_table()["k"].to_pylist()) == [2, 3, 4]
+        runs = ["m2-" + first.engine_name, "d-" + second.engine_name, "m-" + second.engine_name, "w-" + first.engine_name]
+        assert [h.run_id for h in first.history(name)] == runs
+        assert [h.run_id for h in second.history(name)] == runs
+        assert [h.version for h in second.history(name)] == [3, 2, 1, 0]
