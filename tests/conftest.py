@@ -43,20 +43,25 @@ def lake(spark, cfg):
 ENGINES = ("embedded", "delta-spark")
 
 
-def lake_on(engine: str, spark, cfg):
-    """The lake of `engine` on the shared session. delta-spark needs the jars set-up fetched;
-    without them its tests skip, except under SOCIALAKE_REQUIRE_JARS=1 (CI), where they fail."""
+def require_delta_jars(spark) -> None:
+    """delta-spark needs the jars set-up fetched; without them its tests skip, except under
+    SOCIALAKE_REQUIRE_JARS=1 (CI), where they fail."""
     from socialake.session import detect_jars
 
-    if engine == "embedded":
-        from socialake.lake.embedded import EmbeddedLake
-
-        return EmbeddedLake(spark, cfg.lake)
     if not detect_jars(spark.sparkContext._jvm).delta:
         message = "the Delta jars are not on the classpath: run scripts/setup.sh where Maven Central is reachable"
         if os.environ.get("SOCIALAKE_REQUIRE_JARS") == "1":
             pytest.fail(message)
         pytest.skip(message)
+
+
+def lake_on(engine: str, spark, cfg):
+    """The lake of `engine` on the shared session (see require_delta_jars)."""
+    if engine == "embedded":
+        from socialake.lake.embedded import EmbeddedLake
+
+        return EmbeddedLake(spark, cfg.lake)
+    require_delta_jars(spark)
     from socialake.lake.delta_spark import DeltaSparkLake
 
     return DeltaSparkLake(spark, cfg.lake)

@@ -18,6 +18,7 @@ from typing import Callable, Sequence
 from socialake.config import Config, ConfigError, load_config
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_CONFLICT = 75  # EX_TEMPFAIL: other writers kept committing first; safe to run again
 
 class UsageError(ValueError):
     """A bad argument: the message is one line that says what to pass instead."""
@@ -418,10 +419,15 @@ def _guard(work: Callable[..., int]) -> Callable[..., int]:
     """Turn the lake's and ingest's expected failures into one-line messages."""
     from socialake.bronze.ingest import ReconciliationError
     from socialake.lake import LakeError
+    from socialake.lake.base import ConcurrentWriteError
 
     def guarded(spark, lake) -> int:
         try:
             return work(spark, lake)
+        except ConcurrentWriteError as exc:
+            print(f"socialake: {exc} (other writers kept winning; run the command again: it is idempotent)",
+                  file=sys.stderr)
+            return EXIT_CONFLICT
         except LakeError as exc:
             print(f"socialake: {exc}", file=sys.stderr)
             return EXIT_USAGE

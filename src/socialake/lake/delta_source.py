@@ -16,6 +16,7 @@ checked on the driver before anything is committed.
 from __future__ import annotations
 
 import json
+import math
 import time
 import urllib.parse
 import uuid
@@ -285,18 +286,28 @@ def _merge_stats(chunks: list[dict[str, Any]]) -> dict[str, Any]:
         for name, value in chunk["maxValues"].items():
             current = merged["maxValues"].get(name)
             merged["maxValues"][name] = value if current is None else max(current, value)
-    merged["minValues"] = {k: _json_value(v, round_up=False) for k, v in merged["minValues"].items()}
-    merged["maxValues"] = {k: _json_value(v, round_up=True) for k, v in merged["maxValues"].items()}
+    for side, round_up in (("minValues", False), ("maxValues", True)):
+        values = {k: _json_value(v, round_up=round_up) for k, v in merged[side].items()}
+        merged[side] = {k: v for k, v in values.items() if v is not None}
     return merged
 
 
 def _json_value(value: Any, *, round_up: bool) -> Any:
+    """A min/max statistic as Delta writes it, or None when it cannot be written exactly
+    (a max at the last representable microsecond, NaN or infinity): the statistic is then left
+    out, which only means readers cannot skip the file."""
     if hasattr(value, "hour"):
         # Delta stats hold timestamps to the millisecond; a max rounded down would let a
         # reader skip a file that holds the value, so the max is rounded up.
         if round_up and value.microsecond % 1000:
-            value = value + timedelta(microseconds=1000 - value.microsecond % 1000)
-        return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+            try:
+                value = value + timedelta(microseconds=1000 - value.microsecond % 1000)
+            except OverflowError:   # 9999-12-31T23:59:59.999xxx, a platform's "never"
+                return None
+        return (f"{value.year:04d}-{value.month:02d}-{value.day:02d}T{value.hour:02d}:{value.minute:02d}:"
+                f"{value.second:02d}.{value.microsecond // 1000:03d}Z")
     if hasattr(value, "isoformat"):
-        return value.isoformat()
+        return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
     return value

@@ -289,3 +289,28 @@ def test_tables_written_by_one_engine_are_merged_and_deleted_by_the_other(spark,
         assert [h.run_id for h in first.history(name)] == runs
         assert [h.run_id for h in second.history(name)] == runs
         assert [h.version for h in second.history(name)] == [3, 2, 1, 0]
+
+
+def test_extreme_values_are_written_with_valid_statistics_and_read_back_exactly(spark, each_lake, table_name):
+    """The embedded engine's file statistics once overflowed on 9999-12-31 and killed the write."""
+    import math
+
+    edge_times = [datetime(1000, 1, 1, tzinfo=timezone.utc), datetime(1899, 12, 31, 23, 59, 59, tzinfo=timezone.utc),
+                  datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=timezone.utc)]
+    values = [(1, edge_times[0], float("nan"), "nul\x00byte"), (2, edge_times[1], float("inf"), "x" * 10_000_000),
+              (3, edge_times[2], float("-inf"), "ok")]
+    each_lake.write(table_name, spark.createDataFrame(values, "id long, ts timestamp, f double, s string"), run_id="r")
+
+    back = sorted(each_lake.read(table_name).collect(), key=lambda r: r.id)
+    assert [r.ts.replace(tzinfo=timezone.utc) for r in back] == edge_times   # Spark returns naive UTC
+    assert math.isnan(back[0].f) and back[1].f == float("inf") and back[2].f == float("-inf")
+    assert back[0].s == "nul\x00byte" and len(back[1].s) == 10_000_000
+    assert each_lake.read(table_name).where("ts > TIMESTAMP '9999-12-31 23:59:59'").count() == 1  # stats do not skip it
+    by_delta_rs = DeltaTable(each_lake.path(table_name)).to_pyarrow_table(columns=["ts"])["ts"].to_pylist()
+    assert sorted(by_delta_rs) == edge_times
+    for log in (Path(each_lake.path(table_name)) / "_delta_log").glob("*.json"):
+        for line in log.read_text().splitlines():   # NaN or Infinity would make the log invalid JSON
+            json.loads(line, parse_constant=lambda name: pytest.fail(f"{name} in the Delta log"))
+            stats = json.loads(line).get("add", {}).get("stats")
+            if stats:
+                json.loads(stats, parse_constant=lambda name: pytest.fail(f"{name} in file statistics"))
