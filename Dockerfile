@@ -17,7 +17,13 @@ COPY src ./src
 RUN pip install --no-cache-dir .
 COPY conf ./conf
 COPY jobs ./jobs
-ENV SOCIALAKE_CONF_DIR=/app/conf
+ENV SOCIALAKE_CONF_DIR=/app/conf \
+    SOCIALAKE_JARS_DIR=/opt/socialake/jars
+# The cluster engines' jars, pinned and checked by sha256 (conf/jars.yaml), baked into the image:
+# sessions find them in SOCIALAKE_JARS_DIR; spark-submit takes
+#   --jars $(python -m socialake.jars classpath delta)
+# A build without Maven Central fails here rather than shipping an image without them.
+RUN python -m socialake.jars fetch && python -m socialake.jars classpath delta kafka
 
 ENTRYPOINT ["socialake"]
 CMD ["--help"]

@@ -241,12 +241,15 @@ class Lake(ABC):
         if not keys:
             raise LakeError("merge_insert needs at least one key column")
         new_rows = first_per_key(rows, list(keys))
-        if self.exists(table):
+        exists = self.exists(table)
+        if exists and read_version == NEW_TABLE:
+            raise ConcurrentWriteError(f"{table} was created by another writer after this one looked: retry")
+        if exists:
             if read_version is None:
                 read_version = self.version(table)
             present = self.read(table, version=read_version).select(*keys)
             new_rows = new_rows.join(present, on=list(keys), how="left_anti")
-        elif read_version is not None:
+        elif read_version not in (None, NEW_TABLE):
             raise ConcurrentWriteError(f"{table} was expected at version {read_version} but does not exist: retry")
         else:
             read_version = NEW_TABLE  # the commit must create the table: another creator wins, we retry
@@ -289,7 +292,7 @@ class Lake(ABC):
             present = count_present(snapshot) if count_present is not None else 0
             try:
                 result = self.merge_insert(
-                    table, rows, keys=keys, run_id=run_id, read_version=snapshot,
+                    table, rows, keys=keys, run_id=run_id, read_version=NEW_TABLE if snapshot is None else snapshot,
                     expected_rows=None if total is None else total - present,
                 )
                 return result, present

@@ -192,11 +192,13 @@ class DeltaArrowWriter(DataSourceArrowWriter):
                     storage_options=self.storage_options,
                     commit_properties=properties,
                 )
+                return
             except Exception as exc:  # another creator committed version 0 first
-                if DeltaTable.is_deltatable(self.table_uri, storage_options=self.storage_options):
+                if not DeltaTable.is_deltatable(self.table_uri, storage_options=self.storage_options):
+                    raise
+                if strict:
                     self._refuse(messages, f"was created by another writer at the same time ({exc})")
-                raise
-            return
+                # a plain append (e.g. two jobs' quality results): append to the table the other made
         if not actions and not self.overwrite:
             return  # nothing new: no empty commit in the history
         table = DeltaTable(self.table_uri, version=self.read_version if strict else None,

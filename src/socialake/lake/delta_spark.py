@@ -126,10 +126,16 @@ class DeltaSparkLake(Lake):
 
     def _own_commit(self, table: str, token: str, before: int | None) -> HistoryEntry | None:
         """Our commit, found by its token among those made since `before`."""
-        current = self.version(table)
-        if before is not None and current == before:
+        # Other writers may have committed after us, so look further back than our own commit;
+        # the full history only when the window does not hold it.
+        entries = self.history(table, limit=50)
+        if before is not None and entries and entries[0].version == before:
             return None
-        for entry in self.history(table, limit=current - (before if before is not None else -1)):
+        if not any(e.metadata.get(TOKEN_KEY) == token for e in entries) and len(entries) == 50:
+            entries = self.history(table)
+        for entry in entries:
+            if before is not None and entry.version <= before:
+                break
             if entry.metadata.get(TOKEN_KEY) == token:
                 return entry
         raise LakeError(f"the write to {table} finished but its commit is not in the table's history: re-run the job")
@@ -164,10 +170,13 @@ class DeltaSparkLake(Lake):
             try:
                 writer.save(self.path(table))
             except Exception as exc:
-                if read_version is not None and _is_conflict(exc):
+                if not _is_conflict(exc):
+                    raise
+                if read_version is not None or mode != "append" or exists:
                     raise ConcurrentWriteError(f"{table}: another writer committed first ({_first_line(exc)}); "
                                                "nothing of this write was committed, retry it") from None
-                raise
+                # two plain appends both creating the table: the other one made it, append to it
+                writer.save(self.path(table))
         entry = self._own_commit(table, token, before)
         if entry is None:
             return CommitResult(table=table, version=None, rows=0)
@@ -194,7 +203,7 @@ class DeltaSparkLake(Lake):
         MERGE's own insert count after it."""
         if not keys:
             raise LakeError("merge_insert needs at least one key column")
-        if not self.exists(table):
+        if not self.exists(table) or read_version == NEW_TABLE:
             return super().merge_insert(table, rows, keys=keys, run_id=run_id, read_version=read_version,
                                         expected_rows=expected_rows)
         current = self.version(table)
@@ -238,11 +247,11 @@ class DeltaSparkLake(Lake):
 
     def delete(self, table: str, predicate: str, *, run_id: str) -> CommitResult:
         delta_table = self._forpath(table)
-        before = self.version(table)
-        with self._tagged(run_id, "DELETE"):
+        before, token = self.version(table), uuid.uuid4().hex
+        with self._tagged(run_id, "DELETE", {TOKEN_KEY: token}):
             delta_table.delete(predicate)
-        latest = self.history(table, limit=1)[0]
-        if latest.version == before:
+        latest = self._own_commit(table, token, before)
+        if latest is None:
             return CommitResult(table=table, version=None, rows=0)
         metrics = latest.parameters.get("operationMetrics", {})
         deleted = int(metrics.get("numDeletedRows", 0))
@@ -253,12 +262,14 @@ class DeltaSparkLake(Lake):
         from pyspark.sql import functions as F
 
         delta_table = self._forpath(table)
-        before = self.version(table)
-        with self._tagged(run_id, "UPDATE"):
+        before, token = self.version(table), uuid.uuid4().hex
+        with self._tagged(run_id, "UPDATE", {TOKEN_KEY: token}):
             delta_table.update(condition=predicate, set={k: F.expr(v) for k, v in assignments.items()})
-        latest = self.history(table, limit=1)[0]
+        latest = self._own_commit(table, token, before)
+        if latest is None:
+            return CommitResult(table=table, version=None, rows=0)
         metrics = latest.parameters.get("operationMetrics", {})
-        updated = int(metrics.get("numUpdatedRows", 0)) if latest.version != before else 0
+        updated = int(metrics.get("numUpdatedRows", 0))
         return CommitResult(table=table, version=latest.version if updated else None, rows=updated, metrics=metrics)
 
     def vacuum(self, table: str, *, retention_hours: int | None = None, run_id: str) -> list[str]:
