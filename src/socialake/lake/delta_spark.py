@@ -59,7 +59,14 @@ class DeltaSparkLake(Lake):
         return self._delta_table.forPath(self.spark, self.path(table))
 
     def exists(self, table: str) -> bool:
-        return self._delta_table.isDeltaTable(self.spark, self.path(table))
+        """Asked of the file system each time: DeltaTable.isDeltaTable answers from a cached
+        DeltaLog and kept saying "no" after another process created the table."""
+        jvm = self.spark.sparkContext._jvm
+        log = jvm.org.apache.hadoop.fs.Path(self.path(table) + "/_delta_log")
+        fs = log.getFileSystem(self.spark.sparkContext._jsc.hadoopConfiguration())
+        if not fs.exists(log):
+            return False
+        return any(str(status.getPath().getName()).endswith((".json", ".parquet")) for status in fs.listStatus(log))
 
     def read(self, table: str, *, version: int | None = None) -> DataFrame:
         self.require(table)
@@ -203,11 +210,26 @@ class DeltaSparkLake(Lake):
         MERGE's own insert count after it."""
         if not keys:
             raise LakeError("merge_insert needs at least one key column")
-        if not self.exists(table) or read_version == NEW_TABLE:
-            return super().merge_insert(table, rows, keys=keys, run_id=run_id, read_version=read_version,
-                                        expected_rows=expected_rows)
+        exists = self.exists(table)
+        if exists and read_version == NEW_TABLE:
+            raise ConcurrentWriteError(f"{table} was created by another writer after this one looked: retry")
+        if not exists:
+            if read_version not in (None, NEW_TABLE):
+                raise ConcurrentWriteError(f"{table} was expected at version {read_version} but does not exist: retry")
+            # Delta lets a second writer's blind append to a just-created table succeed, which
+            # would insert the same keys twice; so the table is created empty first (concurrent
+            # empty creations are harmless) and the rows go in by MERGE, which Delta does check.
+            with self._tagged(run_id, "CREATE"):
+                try:
+                    rows.limit(0).write.format("delta").mode("append").save(self.path(table))
+                except Exception as exc:
+                    if not _is_conflict(exc):
+                        raise   # a conflict here means another writer created the table first: fine
+            read_version = self.version(table)
+            if self.read(table, version=read_version).limit(1).count():
+                raise ConcurrentWriteError(f"{table} received rows from another writer while this one created it: retry")
         current = self.version(table)
-        if read_version is None:
+        if read_version is None or read_version == NEW_TABLE:
             read_version = current
         elif read_version != current:
             raise ConcurrentWriteError(f"{table} moved from version {read_version} to {current} before the MERGE: retry")
