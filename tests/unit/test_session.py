@@ -7,9 +7,9 @@ import sys
 
 import pytest
 
-from socialake.config import load_config
+from socialake.config import ConfigError, load_config
+from socialake.jars import cached_jars
 from socialake.session import (
-    DELTA_PACKAGE,
     EngineUnavailableError,
     JarsPresent,
     choose_engines,
@@ -28,7 +28,13 @@ def test_auto_takes_the_cluster_engine_only_when_its_jars_are_present():
     cfg = config(lake={"engine": "auto"}, engines={"graph": "auto", "nlp": "auto"})
     assert (choose_engines(cfg, NONE).lake, choose_engines(cfg, NONE).graph) == ("embedded", "embedded")
     chosen = choose_engines(cfg, ALL)
-    assert (chosen.lake, chosen.graph, chosen.nlp) == ("delta-spark", "graphframes", "spark-nlp")
+    # Spark NLP has no path on Spark 4.2 (its jar is not served here): auto never picks it
+    assert (chosen.lake, chosen.graph, chosen.nlp) == ("delta-spark", "graphframes", "embedded")
+
+
+def test_forcing_spark_nlp_is_refused_at_start_up_with_the_reason():
+    with pytest.raises(ConfigError, match=r"engines.nlp is spark-nlp, which socialake cannot run: .*set engines.nlp to auto"):
+        config(engines={"nlp": "spark-nlp"})
 
 
 def test_embedded_can_be_forced_even_when_jars_are_present():
@@ -42,7 +48,6 @@ def test_embedded_can_be_forced_even_when_jars_are_present():
     [
         ({"lake": {"engine": "delta-spark"}}, "lake.engine"),
         ({"engines": {"graph": "graphframes"}}, "engines.graph"),
-        ({"engines": {"nlp": "spark-nlp"}}, "engines.nlp"),
     ],
 )
 def test_forcing_an_absent_engine_fails_fast_naming_the_fix(sections, key):
@@ -54,8 +59,12 @@ def test_forcing_an_absent_engine_fails_fast_naming_the_fix(sections, key):
 
 def test_detection_reads_the_running_jvm_classpath(spark):
     jars = detect_jars(spark.sparkContext._jvm)
-    # This environment installs no cluster jars (Maven is unreachable); pyspark alone has none.
-    assert jars == NONE
+    # The session puts the cached Delta jars (set-up fetched them) on the classpath, nothing else.
+    have_delta = bool(cached_jars(["delta"]))
+    assert jars == JarsPresent(delta=have_delta, graphframes=False, spark_nlp=False)
+    if have_delta:
+        loaded = spark.sparkContext._jsc.sc().listJars()
+        assert any("delta-spark_4.2_2.13-4.4.0.jar" in str(loaded.apply(i)) for i in range(loaded.size()))
 
 
 def test_session_is_local_on_loopback_with_the_project_interpreter(spark):
@@ -67,21 +76,6 @@ def test_session_is_local_on_loopback_with_the_project_interpreter(spark):
     assert worker_python == [sys.executable]
 
 
-def test_delta_extension_is_only_configured_with_the_jars(spark):
+def test_delta_extension_is_configured_exactly_when_the_jars_are_there(spark):
     extensions = spark.conf.get("spark.sql.extensions", "")
-    assert "DeltaSparkSessionExtension" not in extensions
-
-
-@pytest.mark.cluster
-def test_delta_spark_engine_reads_what_the_embedded_engine_wrote(spark, lake, table_name):
-    if not detect_jars(spark.sparkContext._jvm).delta:
-        pytest.skip(f"Delta jars are not on the classpath (Maven is unreachable here): "
-                    f"run the tests with PYSPARK_SUBMIT_ARGS='--packages {DELTA_PACKAGE} pyspark-shell'")
-    from socialake.lake.delta_spark import DeltaSparkLake
-
-    frame = spark.createDataFrame([(1, "a"), (2, "b")], "id long, v string")
-    lake.write(table_name, frame, run_id="embedded")
-    cluster_lake = DeltaSparkLake(spark, lake.cfg)
-    assert sorted(r.id for r in cluster_lake.read(table_name).collect()) == [1, 2]
-    cluster_lake.write(table_name, frame, run_id="cluster")
-    assert cluster_lake.history(table_name)[0].run_id == "cluster"
+    assert ("DeltaSparkSessionExtension" in extensions) == detect_jars(spark.sparkContext._jvm).delta

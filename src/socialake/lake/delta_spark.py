@@ -131,7 +131,7 @@ class DeltaSparkLake(Lake):
             )
         return entries
 
-    def _own_commit(self, table: str, token: str, before: int | None) -> HistoryEntry | None:
+    def _own_commit(self, table: str, token: str, before: int | None, *, required: bool = True) -> HistoryEntry | None:
         """Our commit, found by its token among those made since `before`."""
         # Other writers may have committed after us, so look further back than our own commit;
         # the full history only when the window does not hold it.
@@ -145,6 +145,8 @@ class DeltaSparkLake(Lake):
                 break
             if entry.metadata.get(TOKEN_KEY) == token:
                 return entry
+        if not required:
+            return None   # e.g. a MERGE that found nothing to insert commits nothing
         raise LakeError(f"the write to {table} finished but its commit is not in the table's history: re-run the job")
 
     def _write(
@@ -251,8 +253,11 @@ class DeltaSparkLake(Lake):
                     raise ConcurrentWriteError(f"{table}: a concurrent commit conflicts with this MERGE "
                                                f"({_first_line(exc)}); nothing was committed, retry it") from None
                 raise
-        entry = self._own_commit(table, token, current)
+        entry = self._own_commit(table, token, current, required=False)
         if entry is None:
+            if expected_rows:
+                raise ConcurrentWriteError(f"{table}: the MERGE found nothing to insert where {expected_rows:,} rows "
+                                           "were counted: another writer inserted them first; recount and retry")
             return CommitResult(table=table, version=None, rows=0)
         metrics = entry.parameters.get("operationMetrics", {})
         inserted = int(metrics.get("numTargetRowsInserted", 0))

@@ -68,8 +68,14 @@ def test_invalid_yaml_names_the_file_and_line(conf_dir):
 
 def test_maven_packages_are_refused_in_local_config(conf_dir):
     (conf_dir / "local.yaml").write_text("spark: {conf: {spark.jars.packages: 'io.delta:delta-spark_2.13:4.0.0'}}\n")
-    with pytest.raises(ConfigError, match="needs Maven"):
+    with pytest.raises(ConfigError, match="resolves jars from Maven at every start.*conf/jars.yaml"):
         load_config("local", conf_dir=conf_dir, environ={})
+
+
+def test_jar_groups_must_name_groups_of_the_jar_lock(conf_dir):
+    (conf_dir / "dev.yaml").write_text("spark: {jar_groups: [delta, graphframes]}\n")
+    with pytest.raises(ConfigError, match="spark.jar_groups names 'graphframes', which conf/jars.yaml does not define"):
+        load_config("dev", conf_dir=conf_dir, environ={})
 
 
 def test_the_shipped_environments_load(monkeypatch):
