@@ -4,8 +4,9 @@ the Delta jars on, against the same pipeline run locally on the same input.
 
 Expected, independently of either run: the same rows by key in every bronze and silver table
 and in gold's per-post tables; deterministic outputs equal (VADER sentiment labels, the star
-schema's post keys); the seeded LDA, whose online updates see the rows in a different order on
-a different partitioning, agrees with the local run to NMI >= 0.8 on dominant topics.
+schema's post keys); the seeded LDA fits on rows laid out by a hash of their text, so its
+dominant topics agree with the local run to NMI >= 0.99 (float sums may break a tie otherwise).
+Both runs use the test profile (2 shuffle partitions; under spark-submit its master is ignored).
 """
 
 from __future__ import annotations
@@ -80,7 +81,7 @@ def test_pipeline_on_a_two_worker_standalone_cluster_equals_a_local_run(spark, t
         state = local_cluster.start(cluster_dir, workers=2, cores=1, memory="2g")
         assert local_cluster._alive_workers(state["web_port"]) == 2
         code = local_cluster.main(["pipeline", "--dir", str(cluster_dir), "--input", str(sample),
-                                   "--lake-root", str(cluster_lake), "--env", "cluster", "--executor-memory", "1g",
+                                   "--lake-root", str(cluster_lake), "--env", "test", "--executor-memory", "1g",
                                    "--", ])
     finally:
         if (cluster_dir / "cluster.json").exists():
@@ -105,4 +106,4 @@ def test_pipeline_on_a_two_worker_standalone_cluster_equals_a_local_run(spark, t
     assert local_topics.keys() == cluster_topics.keys()
     keys = sorted(local_topics)
     agreement = normalized_mutual_info_score([local_topics[k] for k in keys], [cluster_topics[k] for k in keys])
-    assert agreement >= 0.8, f"dominant topics agree to NMI {agreement:.3f} only"
+    assert agreement >= 0.99, f"dominant topics agree to NMI {agreement:.3f} only"

@@ -19,6 +19,8 @@ from pyspark.ml.functions import vector_to_array
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
+from socialake.schemas import TEXT
+
 TOPIC_ID = "topic_id"
 TOPIC_WEIGHT = "topic_weight"
 TOPIC_DISTRIBUTION = "topic_distribution"
@@ -67,12 +69,26 @@ def topic_pipeline(params: TopicParams) -> Pipeline:
     return Pipeline(stages=[clean, tokens, remover, vectorizer, lda])
 
 
+FIT_PARTITIONS = 8
+
+
 def fit_sample(corpus: DataFrame, *, total: int, size: int, seed: int) -> DataFrame:
-    """A seeded Bernoulli sample of about `size` of the `total` rows (all of them when size is 0
-    or not smaller). No limit(): that would put the whole fit on one partition."""
+    """About `size` of the `total` rows (all of them when size is 0 or not smaller), chosen by a
+    seeded hash of the text: the same rows whatever the input's partitioning (Spark's sample()
+    draws per partition, so a cluster and a laptop would fit on different rows). No limit():
+    that would put the whole fit on one partition."""
     if not size or total <= size:
         return corpus
-    return corpus.sample(fraction=size / total, seed=seed)
+    buckets = 1_000_000
+    return corpus.where(F.pmod(F.xxhash64(F.col(TEXT), F.lit(seed)), F.lit(buckets)) < int(buckets * size / total))
+
+
+def _stable_layout(corpus: DataFrame) -> DataFrame:
+    """The fit's rows in FIT_PARTITIONS partitions by a hash of the text, sorted within each:
+    online LDA draws its mini-batches per partition, so this makes a seeded fit give the same
+    topics on any cluster (measured: local vs a two-worker cluster agreed to NMI 0.65 without)."""
+    key = F.xxhash64(F.col(TEXT))
+    return corpus.repartition(FIT_PARTITIONS, key).sortWithinPartitions(key, F.col(TEXT))
 
 
 def fit_topic_model(params: TopicParams, corpus: DataFrame) -> PipelineModel:
@@ -80,6 +96,7 @@ def fit_topic_model(params: TopicParams, corpus: DataFrame) -> PipelineModel:
     kept while LDA runs: online LDA samples its mini-batches from its input on every step, which
     would otherwise re-tokenise the corpus `max_iterations` times."""
     stages = topic_pipeline(params).getStages()
+    corpus = _stable_layout(corpus)
     features = Pipeline(stages=stages[:-1]).fit(corpus)
     counts = features.transform(corpus).select(_COUNTS).persist(StorageLevel.MEMORY_AND_DISK)
     try:

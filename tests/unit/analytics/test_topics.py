@@ -47,11 +47,14 @@ def test_urls_and_pseudonyms_never_become_terms(spark):
 
 
 def test_fit_sample_is_seeded_and_about_the_size_asked(spark):
-    corpus = spark.range(20_000).withColumnRenamed("id", "text")
+    corpus = spark.range(20_000).selectExpr("concat('post ', id) AS text")
     first = topics.fit_sample(corpus, total=20_000, size=5_000, seed=3)
-    again = topics.fit_sample(corpus, total=20_000, size=5_000, seed=3)
+    # the same rows whatever the partitioning (a cluster and a laptop fit on the same sample)
+    again = topics.fit_sample(corpus.repartition(7), total=20_000, size=5_000, seed=3)
+    other_seed = topics.fit_sample(corpus, total=20_000, size=5_000, seed=4)
     n = first.count()
     assert 4_700 <= n <= 5_300   # Bernoulli(0.25) over 20,000 rows: sd ~61
     assert sorted(r[0] for r in first.collect()) == sorted(r[0] for r in again.collect())
+    assert sorted(r[0] for r in first.collect()) != sorted(r[0] for r in other_seed.collect())
     assert topics.fit_sample(corpus, total=20_000, size=0, seed=3) is corpus
     assert topics.fit_sample(corpus, total=20_000, size=50_000, seed=3) is corpus

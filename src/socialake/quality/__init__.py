@@ -1,0 +1,1 @@
+"""Great Expectations suites (suites.py) and how they are run and recorded (validate.py)."""
