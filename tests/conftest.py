@@ -67,6 +67,18 @@ def lake_on(engine: str, spark, cfg):
     return DeltaSparkLake(spark, cfg.lake)
 
 
+@pytest.fixture(scope="session")
+def engine_lake():
+    """lake_on as a fixture (test modules cannot import conftest by name: there are several)."""
+    return lake_on
+
+
+@pytest.fixture(scope="session")
+def delta_jars(spark):
+    """Skips (fails under SOCIALAKE_REQUIRE_JARS=1) when the Delta jars are not on the classpath."""
+    require_delta_jars(spark)
+
+
 @pytest.fixture(scope="session", params=ENGINES)
 def each_lake(request, spark, cfg):
     """Both engines, one after the other: contract tests take this instead of `lake`."""

@@ -49,13 +49,11 @@ def _lines() -> list[str]:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("engine", ["embedded", "delta-spark"])
-def test_hostile_values_land_or_are_quarantined_and_the_good_records_land(engine, spark, cfg, tmp_path):
-    from conftest import lake_on
-
+def test_hostile_values_land_or_are_quarantined_and_the_good_records_land(engine, spark, cfg, tmp_path, engine_lake):
     landing = tmp_path / "landing"
     landing.mkdir()
     (landing / "hostile.ndjson").write_text("\n".join(_lines()) + "\n")
-    lake = lake_on(engine, spark, dataclasses.replace(cfg, lake=dataclasses.replace(cfg.lake, root=str(tmp_path / "lake"))))
+    lake = engine_lake(engine, spark, dataclasses.replace(cfg, lake=dataclasses.replace(cfg.lake, root=str(tmp_path / "lake"))))
 
     report = ingest.run(spark, cfg, lake, inputs=[landing.as_uri()], run_id=f"hostile-{engine}")
 

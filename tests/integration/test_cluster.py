@@ -61,10 +61,7 @@ def _engine_of(lake: Path, table: str) -> str:
 
 @pytest.mark.slow
 @pytest.mark.cluster
-def test_pipeline_on_a_two_worker_standalone_cluster_equals_a_local_run(spark, tmp_path):
-    from conftest import require_delta_jars
-
-    require_delta_jars(spark)
+def test_pipeline_on_a_two_worker_standalone_cluster_equals_a_local_run(delta_jars, tmp_path):
     env = _env(tmp_path)
     sample, local_lake, cluster_lake = tmp_path / "sample", tmp_path / "local-lake", tmp_path / "cluster-lake"
     subprocess.run([sys.executable, "-m", "socialake.cli", "generate", "--out", str(sample), "--posts", str(POSTS)],

@@ -59,11 +59,9 @@ def _payload_counts(lake_root: Path) -> tuple[int, int]:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("engine", ["embedded", "delta-spark"])
-def test_two_concurrent_ingests_store_every_record_once(engine, spark, tmp_path):
+def test_two_concurrent_ingests_store_every_record_once(engine, request, tmp_path):
     if engine == "delta-spark":
-        from conftest import require_delta_jars
-
-        require_delta_jars(spark)
+        request.getfixturevalue("delta_jars")
     lake_root, first, second = tmp_path / "lake", tmp_path / "first", tmp_path / "second"
     _write_dump(first, 0, RECORDS)
     _write_dump(second, RECORDS // 2, RECORDS)   # half of it overlaps the first input

@@ -269,10 +269,8 @@ def test_a_commit_whose_row_count_differs_from_the_check_is_refused(spark, each_
     assert each_lake.merge_insert(table_name, incoming, keys=["k"], run_id="r1", read_version=0, expected_rows=2).rows == 2
 
 
-def test_tables_written_by_one_engine_are_merged_and_deleted_by_the_other(spark, cfg, table_name):
-    from conftest import lake_on
-
-    embedded, delta_spark = lake_on("embedded", spark, cfg), lake_on("delta-spark", spark, cfg)
+def test_tables_written_by_one_engine_are_merged_and_deleted_by_the_other(spark, cfg, table_name, engine_lake):
+    embedded, delta_spark = engine_lake("embedded", spark, cfg), engine_lake("delta-spark", spark, cfg)
     for first, second, name in ((embedded, delta_spark, table_name + "_a"), (delta_spark, embedded, table_name + "_b")):
         first.write(name, spark.createDataFrame([(1, "a"), (2, "b")], "k long, v string"), run_id="w-" + first.engine_name)
         second.merge_insert(name, spark.createDataFrame([(2, "x"), (3, "c")], "k long, v string"), keys=["k"],
