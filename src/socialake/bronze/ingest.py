@@ -306,14 +306,17 @@ def run(
         # the commit only lands if it adds exactly the rest (checked before committing), and if
         # another writer got in first the count and merge are redone on the new snapshot.
         with watch.step("write"):
+            posts_total = counts.get(KIND_POST, 0) - routed   # from the tallies: no pass over the rows
+            quarantine_total = counts.get(KIND_QUARANTINE, 0) + routed
             posts_commit, posts_present = lake.merge_insert_with_retry(
-                BRONZE_POSTS, posts, keys=[PAYLOAD_SHA256], run_id=run_id,
-                count_present=lambda v: _count_already_present(lake, BRONZE_POSTS, posts, PAYLOAD_SHA256, version=v),
+                BRONZE_POSTS, posts, keys=[PAYLOAD_SHA256], run_id=run_id, total=posts_total,
+                count_present=lambda v: _count_already_present(lake, BRONZE_POSTS, posts, PAYLOAD_SHA256,
+                                                               total=posts_total, version=v),
             )
             quarantine_commit, quarantine_present = lake.merge_insert_with_retry(
-                BRONZE_QUARANTINE, quarantine, keys=[QUARANTINE_ID], run_id=run_id,
+                BRONZE_QUARANTINE, quarantine, keys=[QUARANTINE_ID], run_id=run_id, total=quarantine_total,
                 count_present=lambda v: _count_already_present(lake, BRONZE_QUARANTINE, quarantine, QUARANTINE_ID,
-                                                               version=v),
+                                                               total=quarantine_total, version=v),
             )
     finally:
         staged.unpersist()
@@ -345,11 +348,11 @@ def run(
     return report
 
 
-def _count_already_present(lake: Lake, table: str, rows: DataFrame, key: str, *, version: int | None) -> int:
-    """Rows that will not be inserted: duplicates of a key within `rows`, plus keys the table
-    held at `version` (None: the table does not exist). Counted from the data, independently
-    of what the merge reports."""
-    total = rows.count()
+def _count_already_present(lake: Lake, table: str, rows: DataFrame, key: str, *, total: int,
+                           version: int | None) -> int:
+    """Rows that will not be inserted: duplicates of a key within `rows` (of which there are
+    `total`), plus keys the table held at `version` (None: the table does not exist). Counted
+    from the data, independently of what the merge reports."""
     distinct_keys = rows.select(key).distinct()
     distinct = distinct_keys.count()
     in_table = 0

@@ -276,17 +276,20 @@ class Lake(ABC):
         *,
         keys: Sequence[str],
         run_id: str,
+        total: int | None = None,
         count_present: Any = None,
         attempts: int = 4,
     ) -> tuple[CommitResult, int]:
         """merge_insert, retried on ConcurrentWriteError with a fresh snapshot each time.
-        `count_present(version)` (optional) counts, independently of the merge, how many of
-        `rows` will not be inserted against that snapshot; the commit is then conditional on
-        inserting exactly the rest. Returns the commit and the count used."""
+        With `total` (the number of `rows`, known to the caller) and `count_present(version)`
+        (how many of them will not be inserted against that snapshot, counted independently of
+        the merge), the commit is conditional on inserting exactly the rest. Returns the commit
+        and the count used."""
         import random
         import time
 
-        total = rows.count() if count_present is not None else None
+        if (total is None) != (count_present is None):
+            raise LakeError("merge_insert_with_retry needs both total and count_present, or neither")
         for attempt in range(1, attempts + 1):
             snapshot = self.version(table) if self.exists(table) else None
             present = count_present(snapshot) if count_present is not None else 0
