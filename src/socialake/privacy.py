@@ -1,4 +1,4 @@
-"""Retention and erasure across every layer, each followed by vacuum.
+"""Retention and erasure across every catalog table of every layer, each followed by vacuum.
 
 Deleting rows from a Delta table only hides them: older versions still reference the files.
 Both jobs therefore vacuum every table they touched with a zero-hour retention, after which
@@ -11,6 +11,9 @@ Erasure takes a raw handle or account id, derives the pseudonyms silver and gold
   id or handle (raw records cannot be partly redacted); quarantine rows that name them too;
 - silver: removes the subject's posts and edges, and in everybody else's posts replaces the
   subject's pseudonym (mentions, reply targets, links, Bluesky post keys) with `u_erased`;
+- gold: every table with person columns in the catalog (catalog.py): rows of the subject's posts,
+  of the subject as author or edge end are deleted; text and lists naming the subject
+  (communities' top authors, alerts' sample posts, coordination evidence) are rewritten;
 - records the erasure in ops.erasures as keyed tokens of the pseudonyms: with the key one can
   check whether an account was erased, but the log links to nothing left in the lake.
 Re-ingesting the original export would bring the raw data back: delete it from the landing
@@ -25,26 +28,17 @@ from datetime import datetime, timedelta, timezone
 
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
+from pyspark.sql.types import ArrayType, StringType, StructType
 
+from socialake import catalog
 from socialake import schemas as S
 from socialake.lake import Lake
 from socialake.silver.pseudonymise import ERASED, PseudonymKey, account_pseudonym, normalise_handle
 
-OPS_ERASURES = "ops.erasures"
+OPS_ERASURES = catalog.OPS_ERASURES.name
 
-# The time a row is "from", per table, for retention.
-RETENTION_TIME = {
-    S.BRONZE_POSTS: "coalesce(created_at, collected_at, ingested_at)",
-    S.BRONZE_QUARANTINE: "coalesce(collected_at, ingested_at)",
-    S.SILVER_POSTS: "coalesce(created_at, collected_at)",
-    S.SILVER_EDGES: "created_at",
-    S.SILVER_TOMBSTONES: "deleted_at",
-    S.SILVER_QUARANTINE: "quarantined_at",
-}
-LAYER_TABLES = {
-    "bronze": (S.BRONZE_POSTS, S.BRONZE_QUARANTINE),
-    "silver": (S.SILVER_POSTS, S.SILVER_EDGES, S.SILVER_TOMBSTONES, S.SILVER_QUARANTINE),
-}
+# Retention per layer: gold is derived from silver, so its rows never outlive silver's.
+RETENTION_DAYS_OF = {"bronze": "bronze", "silver": "silver", "gold": "silver"}
 
 
 @dataclass(frozen=True)
@@ -72,15 +66,12 @@ def apply_retention(lake: Lake, *, days_by_layer: dict[str, int | None], run_id:
     """Delete rows older than N days per layer (None keeps the layer forever), then vacuum."""
     moment = now or datetime.now(timezone.utc)
     deleted: dict[str, int] = {}
-    for layer, days in days_by_layer.items():
-        if days is None:
+    for declared in catalog.tables():
+        days = days_by_layer.get(RETENTION_DAYS_OF.get(declared.layer, declared.layer))
+        if days is None or declared.time_column is None or not lake.exists(declared.name):
             continue
         cutoff = lake.timestamp_literal(moment - timedelta(days=days))
-        for table in LAYER_TABLES.get(layer, ()):
-            if not lake.exists(table):
-                continue
-            result = lake.delete(table, f"{RETENTION_TIME[table]} < {cutoff}", run_id=run_id)
-            deleted[table] = result.rows
+        deleted[declared.name] = lake.delete(declared.name, f"{declared.time_column} < {cutoff}", run_id=run_id).rows
     vacuumed = sum(len(lake.vacuum(t, retention_hours=0, run_id=run_id)) for t, n in deleted.items() if n)
     return PrivacyReport(action=f"retention ({', '.join(f'{k} {v} days' for k, v in days_by_layer.items() if v)})",
                          deleted=deleted, vacuumed_files=vacuumed)
@@ -108,6 +99,9 @@ def erase_subject(lake: Lake, *, key: PseudonymKey, platform: str, author_id: st
         quarantine = lake.read(S.BRONZE_QUARANTINE)
         naming = quarantine.where(_names_subject(F.col(S.RAW_BYTES).cast("string"), author_id, handle))
         deleted[S.BRONZE_QUARANTINE] = _delete_keys(lake, S.BRONZE_QUARANTINE, S.QUARANTINE_ID, naming, run_id)
+    # The subject's own posts, found before silver forgets them: gold rows of those posts go too.
+    own_posts = (sorted(r[0] for r in lake.read(S.SILVER_POSTS).where(F.col(S.AUTHOR_PSEUDONYM).isin(pseudonyms))
+                        .select(S.POST_KEY).collect()) if lake.exists(S.SILVER_POSTS) else [])
     if lake.exists(S.SILVER_EDGES):
         listed = ", ".join(f"'{p}'" for p in pseudonyms)
         deleted[S.SILVER_EDGES] = lake.delete(
@@ -119,6 +113,11 @@ def erase_subject(lake: Lake, *, key: PseudonymKey, platform: str, author_id: st
         if lake.exists(table):
             naming = lake.read(table).where(F.col(S.POST_KEY).rlike("|".join(pseudonyms)))
             deleted[table] = _delete_keys(lake, table, S.POST_KEY, naming, run_id)
+
+    for declared in catalog.tables("gold"):
+        if lake.exists(declared.name) and declared.person_columns:
+            removed, changed = _erase_from_table(lake, declared, pseudonyms, own_posts, run_id)
+            deleted[declared.name], rewritten[declared.name] = removed, changed
 
     touched = [t for t in set(deleted) | set(rewritten) if deleted.get(t) or rewritten.get(t)]
     vacuumed = sum(len(lake.vacuum(t, retention_hours=0, run_id=run_id)) for t in touched)
@@ -177,6 +176,50 @@ def _rewrite_silver_posts(lake: Lake, pseudonyms: list[str], run_id: str) -> tup
     ])
     lake.write(S.SILVER_POSTS, replaced, mode="overwrite", run_id=run_id, operation="ERASURE")
     return int(counts["own"] or 0), int(counts["naming"] or 0)
+
+
+IDENTITY_COLUMNS = (S.POST_KEY, S.AUTHOR_PSEUDONYM, S.EDGE_SRC, S.EDGE_DST)
+
+
+def _erase_from_table(lake: Lake, declared: catalog.Table, pseudonyms: list[str], own_posts: list[str],
+                      run_id: str) -> tuple[int, int]:
+    """Erase a subject from a derived table, driven by the catalog's person columns: rows whose
+    identity (post key, author, edge end) is the subject or one of the subject's posts are
+    deleted; in the other rows, text and lists that name the subject have the pseudonym replaced
+    by u_erased and list entries about the subject's posts removed. One commit, or none."""
+    frame = lake.read(declared.name)
+    pattern = "|".join(pseudonyms)
+    types = {f.name: f.dataType for f in frame.schema.fields}
+    identity = [c for c in declared.person_columns if c in IDENTITY_COLUMNS and c in types]
+    others = [c for c in declared.person_columns if c not in identity and c in types]
+    gone = F.lit(False)
+    for column in identity:
+        gone = gone | F.col(column).isin(pseudonyms + own_posts) | F.coalesce(F.col(column).rlike(pattern), F.lit(False))
+    naming = F.lit(False)
+    for column in others:
+        naming = naming | F.coalesce(F.to_json(F.struct(F.col(column))).rlike(pattern), F.lit(False))
+        if own_posts and isinstance(types[column], ArrayType) and isinstance(types[column].elementType, StructType):
+            naming = naming | F.exists(F.coalesce(F.col(column), F.array()), lambda e: e[S.POST_KEY].isin(own_posts))
+    counts = frame.agg(F.sum(gone.cast("int")).alias("gone"), F.sum((~gone & naming).cast("int")).alias("naming")).first()
+    if not (counts["gone"] or counts["naming"]):
+        return 0, 0
+
+    def scrub(column: str) -> F.Column:
+        dtype = types[column]
+        if isinstance(dtype, ArrayType) and isinstance(dtype.elementType, StructType):
+            fields = dtype.elementType.fieldNames()
+            kept = F.filter(F.col(column), lambda e: ~e[S.POST_KEY].isin(own_posts)) \
+                if own_posts and S.POST_KEY in fields else F.col(column)
+            return F.transform(kept, lambda e: F.struct(*[
+                F.regexp_replace(e[f], pattern, ERASED).alias(f) if isinstance(dtype.elementType[f].dataType, StringType)
+                else e[f].alias(f) for f in fields])).alias(column)
+        if isinstance(dtype, ArrayType):
+            return F.transform(F.col(column), lambda v: F.regexp_replace(v, pattern, ERASED)).alias(column)
+        return F.regexp_replace(F.col(column), pattern, ERASED).alias(column)
+
+    rewritten = frame.where(~gone).select(*[scrub(c) if c in others else F.col(c) for c in frame.columns])
+    lake.write(declared.name, rewritten, mode="overwrite", run_id=run_id, operation="ERASURE")
+    return int(counts["gone"] or 0), int(counts["naming"] or 0)
 
 
 def erasure_token(key: PseudonymKey, pseudonym: str) -> str:

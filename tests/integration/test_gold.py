@@ -119,3 +119,61 @@ def test_gexf_export_is_written(gold_run):
     graph = nx.read_gexf(report.gexf)
     assert 0 < graph.number_of_nodes() <= 200
     assert Path(report.gexf).name.startswith("authors-top200-gold-1")
+
+
+def test_written_tables_have_the_catalog_columns_and_types(gold_run):
+    _, lake, _, _ = gold_run
+    from socialake import catalog
+
+    written = [t for t in catalog.tables() if lake.exists(t.name)]
+    assert {t.name for t in catalog.tables("gold")} <= {t.name for t in written}
+    for declared in written:
+        actual = [(f.name, f.dataType) for f in lake.read(declared.name).schema.fields]
+        assert actual == [(f.name, f.dataType) for f in declared.schema.fields], declared.name
+
+
+def every_string_under(root: Path) -> str:
+    """Every value of every Parquet file and the bytes of every other file under `root`
+    (Delta logs, the GX stores and Data Docs, the MLflow database and artifacts)."""
+    import pyarrow.parquet as pq
+
+    values = []
+    for path in root.rglob("*"):
+        if not path.is_file():
+            continue
+        if path.suffix == ".parquet":
+            for column in pq.read_table(path).columns:
+                values.extend(str(v) for v in column.to_pylist() if v is not None)
+        else:
+            values.append(path.read_bytes().decode("utf-8", "replace"))
+    return "\n".join(values)
+
+
+def test_erasure_after_a_full_run_leaves_no_trace_on_disk(gold_run):
+    """Runs last in this module: it erases one subject from the lake the other tests read."""
+    from socialake.privacy import erase_subject, subject_pseudonyms
+
+    _, lake, _, _ = gold_run
+    root = Path(lake.cfg.root)
+    posts = lake.read(S.BRONZE_POSTS)
+    # the most mentioned X account that also posts: it is in every layer and in other people's posts
+    authors = posts.where("platform = 'x'").select(S.AUTHOR_ID).distinct()
+    subject = (posts.where("platform = 'x'").select(F.explode("mentions").alias("m"))
+               .select("m.author_id", "m.handle").join(authors, "author_id")
+               .groupBy("author_id", "handle").count().orderBy(F.desc("count"), "author_id").first())
+    author_id, handle = subject["author_id"], subject["handle"]
+    pseudonyms = subject_pseudonyms(KEY, "x", author_id, handle)
+    gold_before = "\n".join(str(r) for t in S.GOLD_TABLES for r in lake.read(t).collect())
+    assert any(p in gold_before for p in pseudonyms)
+
+    report = erase_subject(lake, key=KEY, platform="x", author_id=author_id, handle=handle, run_id="erase-1")
+
+    assert report.deleted[S.GOLD_FACT_POSTS] > 0 and report.deleted[S.GOLD_POST_SENTIMENT] > 0
+    assert report.deleted[S.GOLD_DIM_AUTHOR] == 1
+    everything = every_string_under(root)
+    for secret in [author_id, *pseudonyms]:
+        assert secret not in everything, secret
+    assert f"@{handle.lower()}" not in everything.lower()
+    silver_keys = lake.read(S.SILVER_POSTS).select(S.POST_KEY)
+    for table in (S.GOLD_POST_SENTIMENT, S.GOLD_POST_TOPICS, S.GOLD_POST_EMBEDDINGS, S.GOLD_FACT_POSTS):
+        assert lake.read(table).select(S.POST_KEY).exceptAll(silver_keys).count() == 0, table
