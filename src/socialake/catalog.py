@@ -178,7 +178,6 @@ channel | string | subreddit, Mastodon instance, ...
 author_pseudonym | string | u_ + 32 hex characters, keyed HMAC of the account
 created_at | timestamp | when posted, UTC
 edited_at | timestamp | when last edited, UTC
-collected_at | timestamp | when collected
 text | string | PII replaced by <EMAIL>, <PHONE>, <CARD>, <IP>, <IBAN>; mentions replaced by pseudonyms
 lang | string | detected language (ISO 639-1, und when unsure)
 lang_confidence | double | the language detector's probability
@@ -207,6 +206,7 @@ content_hash | string | sha256 of the normalised redacted text
 exact_dup_count | bigint | live posts with the same content_hash (reposts: null)
 near_dup_cluster | string | smallest post_key of the post's near-duplicate cluster, null if none
 versions_seen | bigint | bronze versions (edits) folded into this row
+collected_at | timestamp | when collected
 payload_sha256 | string | the winning bronze row
 bronze_version | bigint | the bronze.posts version this row was computed from
 silver_run_id | string | the silver run that produced the row
