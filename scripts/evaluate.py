@@ -146,13 +146,11 @@ def near_duplicate_rows(lake: Path, truth: Path) -> list[Row]:
 
 
 def truth_rows(spark, cfg, lake_root: Path, truth: Path, secret_file: Path) -> list[Row]:
-    import dataclasses
-
     from socialake.lake.embedded import EmbeddedLake
     from socialake.sample.score import score
     from socialake.silver.pseudonymise import SECRET_FILE_VARIABLE, load_key
 
-    lake = EmbeddedLake(spark, dataclasses.replace(cfg.lake, root=str(lake_root.resolve())))
+    lake = EmbeddedLake(spark, cfg.lake.model_copy(update={"root": str(lake_root.resolve())}))
     result = score(lake, truth, load_key({SECRET_FILE_VARIABLE: str(secret_file)}))
     note = "gold vs the generator's planted truth"
     return [("gold vs truth", "sample", "topics NMI", result.topic_nmi, note),

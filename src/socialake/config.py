@@ -1,18 +1,37 @@
 """Typed, frozen configuration: conf/base.yaml <- conf/<env>.yaml <- SOCIALAKE__* variables.
 
 Every value is validated when the config is loaded, so a job fails at start-up with one line
-that names the fix (`ConfigError`), never half-way through a run.
+that names the setting and the fix (`ConfigError`), never half-way through a run.
+
+Each section is a frozen pydantic model that forbids unknown keys and checks types strictly
+(no "5" for a number, no true for a count). Every field carries its fix (`Fix`); a
+pydantic ValidationError is turned into one line, `<dotted.path> is <value>: <fix>`, by
+`_one_line`, so pydantic's multi-line report never reaches the user.
 """
 
-from __future__ import annotations
-
-import dataclasses
 import os
-from dataclasses import dataclass, field
+import typing
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Annotated, Any, Mapping, Optional, Tuple
 
 import yaml
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from socialake.schemas import PARSED_FIELDS, SOURCE_FORMATS
 
@@ -23,6 +42,7 @@ DEFAULT_ENV = "local"
 LAKE_ENGINES = ("auto", "embedded", "delta-spark")
 GRAPH_ENGINES = ("auto", "embedded", "graphframes")
 NLP_ENGINES = ("auto", "embedded")
+QUALITY_ACTIONS = ("warn", "quarantine", "fail")
 # Why `engines.nlp: spark-nlp` is refused rather than accepted (docs/measurements/engines.md).
 SPARK_NLP_REFUSAL = (
     "engines.nlp is spark-nlp, which socialake cannot run: Spark NLP's Spark 4 build "
@@ -30,186 +50,396 @@ SPARK_NLP_REFUSAL = (
     "and is not validated upstream on Spark 4.2; set engines.nlp to auto or embedded"
 )
 REMOTE_SCHEMES = ("s3://", "s3a://", "gs://", "abfss://", "abfs://", "az://", "hdfs://", "file://")
+DEFAULT_EXTENSIONS = (".json", ".json.gz", ".ndjson", ".ndjson.gz", ".jsonl", ".csv")
 
 
 class ConfigError(ValueError):
     """A configuration problem; the message is one line that says how to fix it."""
 
 
-@dataclass(frozen=True)
-class LakeConfig:
-    root: str
-    engine: str = "auto"
-    storage_options: Mapping[str, str] = field(default_factory=dict)
-    vacuum_retention_hours: int = 168
-
+# --- building blocks: a fix per field, and the value types --------------------------------
 
 @dataclass(frozen=True)
-class EnginesConfig:
-    graph: str = "auto"
-    nlp: str = "auto"
+class Fix:
+    """Annotated metadata: what to tell the user when the field's value is refused."""
+
+    text: str
 
 
-@dataclass(frozen=True)
-class SparkConfig:
-    master: str | None
-    shuffle_partitions: int
-    conf: Mapping[str, str]
+def _line(message: str) -> PydanticCustomError:
+    """An error whose message is already the whole line for the user (not `<path> is <value>`)."""
+    return PydanticCustomError("socialake", "{line}", {"line": message})
+
+
+def _check(predicate: typing.Callable[[Any], bool]) -> AfterValidator:
+    def validate(value: Any) -> Any:
+        if not predicate(value):
+            raise ValueError("refused")  # replaced by the field's Fix in _one_line
+        return value
+    return AfterValidator(validate)
+
+
+def _choice(*allowed: str) -> Any:
+    """The annotation of a string setting that must be one of `allowed`."""
+    return Annotated[StrictStr, _check(lambda v: v in allowed), Fix(f"set it to one of {', '.join(allowed)}")]
+
+
+def _or(default: Any) -> BeforeValidator:
+    """null or empty in YAML means the default (e.g. `source_name:` left blank)."""
+    return BeforeValidator(lambda v: default if v is None or v == "" or v == [] else v)
+
+
+def _string_map(where: str) -> BeforeValidator:
+    """A mapping of names to scalars, kept as strings (YAML true -> "true", 8 -> "8"); null is {}."""
+    def convert(value: Any) -> Any:
+        if value is None:
+            return {}
+        if not isinstance(value, Mapping):
+            raise ValueError("not a mapping")
+        result = {}
+        for key, item in value.items():
+            if isinstance(item, bool):
+                result[str(key)] = "true" if item else "false"
+            elif isinstance(item, (str, int, float)):
+                result[str(key)] = str(item)
+            else:
+                raise _line(f"{where}.{key} is {_shown(item)}: set it to a string, number or true/false")
+        return result
+    return BeforeValidator(convert)
+
+
+Count = Annotated[StrictInt, Field(ge=0), Fix("set it to a whole number >= 0")]
+PositiveCount = Annotated[StrictInt, Field(gt=0), Fix("set it to a positive whole number")]
+Number = Annotated[StrictFloat, Field(ge=0), Fix("set it to a number >= 0")]
+Share = Annotated[StrictFloat, Field(ge=0, le=1), Fix("set a number between 0 and 1")]
+Flag = Annotated[StrictBool, Fix("set it to true or false")]
+Text = Annotated[StrictStr, Fix("set it to a string")]
+OptionalText = Annotated[Optional[StrictStr], Fix("set it to a string, or null for the default")]
+Words = Annotated[Tuple[StrictStr, ...], _or(()), Fix("set it to a list of words, e.g. [outage, refund]")]
+
+
+class _Section(BaseModel):
+    """A config section: frozen, unknown keys refused, null in YAML means "all defaults"."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", protected_namespaces=())
+
+    @model_validator(mode="before")
+    @classmethod
+    def _null_is_empty(cls, data: Any) -> Any:
+        return {} if data is None else data
+
+
+# --- the sections -------------------------------------------------------------------------
+
+def _resolve_root(root: str) -> str:
+    if not root:
+        raise _line("lake.root is empty: set it to a directory or URI (SOCIALAKE__LAKE__ROOT=/data/lake)")
+    if not root.startswith(REMOTE_SCHEMES):
+        root = str(Path(root).expanduser().resolve())
+    return root.rstrip("/") or "/"
+
+
+class LakeConfig(_Section):
+    root: Annotated[StrictStr, _or(""), AfterValidator(_resolve_root),
+                    Fix("set it to a directory or URI (SOCIALAKE__LAKE__ROOT=/data/lake)")]
+    engine: _choice(*LAKE_ENGINES) = "auto"
+    storage_options: Annotated[Mapping[str, str], _string_map("lake.storage_options"),
+                               Fix("set it to a mapping of names to values")] = Field(default_factory=dict)
+    vacuum_retention_hours: Annotated[StrictInt, Field(ge=0), Fix("set it to hours >= 0")] = 168
+
+
+def _refuse_spark_nlp(value: Any) -> Any:
+    if value == "spark-nlp":  # before the choice check, so the reason is given, not the list
+        raise _line(SPARK_NLP_REFUSAL)
+    return value
+
+
+class EnginesConfig(_Section):
+    graph: _choice(*GRAPH_ENGINES) = "auto"
+    nlp: Annotated[_choice(*NLP_ENGINES), BeforeValidator(_refuse_spark_nlp)] = "auto"
+
+
+class SparkConfig(_Section):
+    master: Annotated[Optional[StrictStr], Fix("set it to a master URL such as local[*], or null")] = None
+    shuffle_partitions: PositiveCount = 200
+    conf: Annotated[Mapping[str, str], _string_map("spark.conf"),
+                    Fix("set it to a mapping of Spark settings to values")] = Field(default_factory=dict)
     # conf/jars.yaml groups whose cached jars local sessions put on the classpath
-    jar_groups: tuple[str, ...] = ("delta",)
+    jar_groups: Annotated[Tuple[StrictStr, ...],
+                          Fix("set it to a list of groups from conf/jars.yaml, e.g. [delta]")] = ("delta",)
+
+    @field_validator("jar_groups")
+    @classmethod
+    def _groups_in_the_lock(cls, groups: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        conf_path = (info.context or {}).get("conf_path")
+        if conf_path is None:  # built in code, not loaded: no conf/ to check against
+            return groups
+        from socialake.jars import JarsError, load_lock
+
+        try:
+            lock_path = Path(conf_path) / "jars.yaml"
+            known = load_lock(lock_path if lock_path.is_file() else None).groups
+        except JarsError as exc:
+            raise _line(str(exc)) from None
+        unknown = [g for g in groups if g not in known]
+        if unknown:
+            raise _line(f"spark.jar_groups names {unknown[0]!r}, which conf/jars.yaml does not define: "
+                        f"use {', '.join(sorted(known))}")
+        return groups
 
 
-@dataclass(frozen=True)
-class IngestConfig:
-    source_name: str
-    format: str = "auto"
-    column_mapping: Mapping[str, str] = field(default_factory=dict)
-    csv_delimiter: str = ","
-    timestamp_format: str | None = None
-    extensions: tuple[str, ...] = (".json", ".json.gz", ".ndjson", ".ndjson.gz", ".jsonl", ".csv")
+def _canonical_fields(mapping: Mapping[str, str]) -> Mapping[str, str]:
+    bad_fields = sorted(set(mapping) - set(PARSED_FIELDS.fieldNames()))
+    if bad_fields:
+        raise _line(f"ingest.column_mapping maps unknown field {bad_fields[0]!r}: use canonical names such as "
+                    "post_id, author_id, author_handle, created_at, text, lang")
+    return mapping
 
 
-@dataclass(frozen=True)
-class SilverConfig:
-    followers: str = "bucket"
-    geo_decimals: int | None = 1
-    place: str = "country"
-    media: str = "types"
-    languages: tuple[str, ...] = ()
-    min_lang_confidence: float = 0.5
-    near_dup: Mapping[str, Any] = field(default_factory=dict)
+class IngestConfig(_Section):
+    source_name: Annotated[StrictStr, _or("default"), Fix("set it to a name such as default")] = "default"
+    format: _choice("auto", *SOURCE_FORMATS) = "auto"
+    column_mapping: Annotated[Mapping[str, str], _string_map("ingest.column_mapping"),
+                              AfterValidator(_canonical_fields),
+                              Fix("set it to a mapping of canonical fields to column names")] = Field(
+        default_factory=dict)
+    csv_delimiter: Annotated[StrictStr, Field(min_length=1, max_length=1),
+                             Fix("set it to a single character such as ','")] = ","
+    timestamp_format: Annotated[Optional[StrictStr],
+                                Fix("set it to a strptime format such as '%Y-%m-%d %H:%M:%S', or null")] = None
+    extensions: Annotated[Tuple[Annotated[StrictStr, Field(min_length=1)], ...], _or(DEFAULT_EXTENSIONS),
+                          Fix("set it to a list of file endings such as ['.json', '.ndjson.gz']")] = DEFAULT_EXTENSIONS
 
 
-@dataclass(frozen=True)
-class RetentionConfig:
-    bronze_days: int | None = None
-    silver_days: int | None = None
+class MinimiseConfig(_Section):
+    """silver.minimise: what silver keeps of fields that identify or locate people."""
+
+    followers: _choice("drop", "bucket") = "bucket"
+    geo_decimals: Annotated[Optional[Annotated[StrictInt, Field(ge=0, le=4)]],
+                            Fix("set 0-4 decimals, or null to drop coordinates")] = 1
+    place: _choice("drop", "country") = "country"
+    media: _choice("drop", "types") = "types"
 
 
-@dataclass(frozen=True)
-class QualityConfig:
-    actions: Mapping[str, str] = field(default_factory=dict)  # check name -> warn | quarantine | fail
+def _lower_case(codes: Tuple[str, ...]) -> Tuple[str, ...]:
+    return tuple(code.lower() for code in codes)
 
 
-@dataclass(frozen=True)
-class TrackingConfig:
-    uri: str | None = None             # null: MLFLOW_TRACKING_URI, else sqlite under the lake root
-    artifact_root: str | None = None   # null: <lake root>/_mlflow/artifacts
-    experiment: str = "socialake"
-    model_prefix: str = "socialake"    # registered models: <prefix>-sentiment, <prefix>-topics
+class LanguageConfig(_Section):
+    """silver.language: language detection."""
+
+    languages: Annotated[Tuple[Annotated[StrictStr, Field(min_length=2, max_length=3)], ...], _or(()),
+                         AfterValidator(_lower_case),
+                         Fix("set it to a list of ISO 639-1 codes such as [en, es, de]")] = ()
+    min_confidence: Share = 0.5
 
 
-@dataclass(frozen=True)
-class SentimentConfig:
-    model: str = "auto"          # auto (registered production model, trained if none) | vader | retrain
-    vader_threshold: float = 0.05
-    test_fraction: float = 0.4
-    neutral_band: float = 0.5    # VADER tweets' |human rating| below this counts as neutral in training
-    reg_param: float = 0.0003
-    max_iter: int = 100
-    seed: int = 42
+class NearDuplicatesConfig(_Section):
+    """silver.near_duplicates: the keyword arguments of silver.near_duplicates.NearDupParams
+    (same names and defaults; a unit test keeps them in step)."""
+
+    threshold: Annotated[StrictFloat, Field(gt=0, le=1), Fix("set a Jaccard similarity in (0, 1]")] = 0.6
+    shingle_words: PositiveCount = 2
+    bands: PositiveCount = 20
+    rows: PositiveCount = 3
+    min_words: PositiveCount = 5
+    seed: Count = 42
+    max_iterations: PositiveCount = 30
+    driver_max_pairs: PositiveCount = 5_000_000
 
 
-@dataclass(frozen=True)
-class TopicsConfig:
-    k: int | None = 8            # null: choose k by a sweep over k_candidates (best NPMI coherence)
-    k_candidates: tuple[int, ...] = (6, 8, 10, 12)
-    max_iterations: int = 50
-    subsampling_rate: float = 0.2  # share of posts per online-LDA step
-    fit_sample: int = 100_000    # fit on a seeded sample of at most this many posts (0: all); applied to all
-    vocab_size: int = 5000
-    min_df: int = 5
-    max_df: float = 0.3          # share of posts: terms more common than this are stop words here
-    stop_words: tuple[str, ...] = ("english", "spanish", "german", "french", "portuguese", "italian", "dutch")
-    top_terms: int = 10
-    coherence_terms: int = 10
-    seed: int = 42
+class SilverConfig(_Section):
+    """The YAML shape (minimise / language / near_duplicates), with the flat attributes the
+    silver job reads (followers, geo_decimals, ..., near_dup) as properties."""
+
+    minimise: MinimiseConfig = Field(default_factory=MinimiseConfig)
+    language: LanguageConfig = Field(default_factory=LanguageConfig)
+    near_duplicates: NearDuplicatesConfig = Field(default_factory=NearDuplicatesConfig)
+
+    @property
+    def followers(self) -> str:
+        return self.minimise.followers
+
+    @property
+    def geo_decimals(self) -> int | None:
+        return self.minimise.geo_decimals
+
+    @property
+    def place(self) -> str:
+        return self.minimise.place
+
+    @property
+    def media(self) -> str:
+        return self.minimise.media
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return self.language.languages
+
+    @property
+    def min_lang_confidence(self) -> float:
+        return self.language.min_confidence
+
+    @property
+    def near_dup(self) -> dict[str, Any]:
+        """NearDupParams(**near_dup)."""
+        return self.near_duplicates.model_dump()
 
 
-@dataclass(frozen=True)
-class EmbeddingsConfig:
-    enabled: bool = True
-    model: str = "static-64"     # static-64 (tokenlearn-static-model, baked into its wheel)
+class RetentionConfig(_Section):
+    bronze_days: Annotated[Optional[Annotated[StrictInt, Field(gt=0)]],
+                           Fix("set it to a positive whole number of days, or null to keep every row")] = None
+    silver_days: Annotated[Optional[Annotated[StrictInt, Field(gt=0)]],
+                           Fix("set it to a positive whole number of days, or null to keep every row")] = None
 
 
-@dataclass(frozen=True)
-class GraphConfig:
-    driver_max_edges: int = 5_000_000  # above this, communities and PageRank run on Spark
-    resolution: float = 10.0           # Leiden (modularity) resolution; FINDINGS: ~10 keeps small groups
-    min_weight: int = 1                # ignore author pairs with fewer interactions
-    label_propagation_iterations: int = 15
-    pagerank_iterations: int = 20
-    top_n: int = 200                   # GEXF export: the top-N authors by PageRank
-    seed: int = 42
+def _known_checks(actions: Mapping[str, str]) -> Mapping[str, str]:
+    """quality.actions keys are "<check>" (every suite with it) or "<suite>.<check>", as
+    Suite.with_actions reads them; refuse names no suite has and quarantine on table-level checks."""
+    if not actions:
+        return actions
+    from socialake.quality.suites import all_suites  # only when actions are set: pulls in pyspark.sql
+
+    suites = all_suites()
+    row_level: dict[str, list[tuple[str, bool]]] = {}  # check name -> [(suite, row-level?)]
+    for suite in suites:
+        for check in suite.checks:
+            row_level.setdefault(check.name, []).append((suite.name, check.row_condition is not None))
+            row_level.setdefault(f"{suite.name}.{check.name}", []).append((suite.name, check.row_condition is not None))
+    for name, action in actions.items():
+        where = f"quality.actions.{name}"
+        if action not in QUALITY_ACTIONS:
+            raise _line(f"{where} is {action!r}: set it to one of {', '.join(QUALITY_ACTIONS)}")
+        if name not in row_level:
+            names = sorted({check.name for suite in suites for check in suite.checks})
+            raise _line(f"unknown quality check {where}: use one of {', '.join(names)} "
+                        f"(or <suite>.<check>, suite one of {', '.join(s.name for s in suites)})")
+        table_level = [suite for suite, rows in row_level[name] if not rows]
+        if action == "quarantine" and table_level:
+            which = "it" if "." in name else f"{table_level[0]}.{name}"
+            raise _line(f"{where} is 'quarantine', but {which} is a table-level check "
+                        "(no failing rows to route): set it to warn or fail")
+    return actions
 
 
-@dataclass(frozen=True)
-class TrendsConfig:
-    watchlist: tuple[str, ...] = ()    # keywords (case-insensitive, whole words) tracked like hashtags
-    top_hashtags: int = 50             # hashtags tracked per day bucket
-    baseline_hours: int = 72           # rolling baseline window before each hour
-    min_posts: int = 20                # an hour with fewer posts never alerts
-    z_threshold: float = 6.0           # robust z-score to alert on
-    ratio_threshold: float = 3.0       # and at least this many times the baseline median
-    sample_posts: int = 5
+class QualityConfig(_Section):
+    actions: Annotated[Mapping[str, str], _string_map("quality.actions"), AfterValidator(_known_checks),
+                       Fix("set it to a mapping of check names to warn, quarantine or fail")] = Field(
+        default_factory=dict)  # check name -> warn | quarantine | fail
 
 
-@dataclass(frozen=True)
-class CoordinationConfig:
-    min_accounts: int = 5              # distinct accounts in a near-duplicate cluster / URL group
-    window_seconds: int = 600          # ... posting within this window
-    url_window_seconds: int = 120      # same URL by many accounts within seconds
-    burst_posts: int = 20              # an account with this many posts ...
-    burst_seconds: int = 600           # ... within this window is bursty
+class TrackingConfig(_Section):
+    uri: OptionalText = None             # null: MLFLOW_TRACKING_URI, else sqlite under the lake root
+    artifact_root: OptionalText = None   # null: <lake root>/_mlflow/artifacts
+    experiment: Text = "socialake"
+    model_prefix: Text = "socialake"     # registered models: <prefix>-sentiment, <prefix>-topics
 
 
-@dataclass(frozen=True)
-class GoldConfig:
-    sentiment: SentimentConfig = field(default_factory=SentimentConfig)
-    topics: TopicsConfig = field(default_factory=TopicsConfig)
-    embeddings: EmbeddingsConfig = field(default_factory=EmbeddingsConfig)
-    graph: GraphConfig = field(default_factory=GraphConfig)
-    trends: TrendsConfig = field(default_factory=TrendsConfig)
-    coordination: CoordinationConfig = field(default_factory=CoordinationConfig)
+class SentimentConfig(_Section):
+    model: _choice("auto", "vader", "retrain") = "auto"  # auto (registered production model) | vader | retrain
+    vader_threshold: Number = 0.05
+    test_fraction: Annotated[StrictFloat, Field(gt=0, lt=1), Fix("set it between 0 and 1")] = 0.4
+    neutral_band: Number = 0.5    # VADER tweets' |human rating| below this counts as neutral in training
+    reg_param: Number = 0.0003
+    max_iter: Count = 100
+    seed: Count = 42
 
 
-@dataclass(frozen=True)
-class Config:
-    env: str
-    app_name: str
+class TopicsConfig(_Section):
+    # null: choose k by a sweep over k_candidates (best NPMI coherence)
+    k: Annotated[Optional[Annotated[StrictInt, Field(ge=2)]],
+                 Fix("set it to 2 or more, or null to sweep k_candidates")] = 8
+    k_candidates: Annotated[Tuple[Annotated[StrictInt, Field(ge=2)], ...], Field(min_length=1),
+                            Fix("set it to a list of whole numbers >= 2, e.g. [6, 8, 10, 12]")] = (6, 8, 10, 12)
+    max_iterations: Count = 50
+    subsampling_rate: Number = 0.2  # share of posts per online-LDA step
+    fit_sample: Count = 100_000     # fit on a seeded sample of at most this many posts (0: all); applied to all
+    vocab_size: Count = 5000
+    min_df: Count = 5
+    max_df: Annotated[StrictFloat, Field(gt=0, le=1), Fix("set a share of posts in (0, 1]")] = 0.3
+    stop_words: Annotated[Words, Fix("set it to a list of stop-word languages, e.g. [english, spanish]")] = (
+        "english", "spanish", "german", "french", "portuguese", "italian", "dutch")
+    top_terms: Count = 10
+    coherence_terms: Count = 10
+    seed: Count = 42
+
+
+class EmbeddingsConfig(_Section):
+    enabled: Flag = True
+    model: _choice("static-64") = "static-64"  # static-64 (tokenlearn-static-model, baked into its wheel)
+
+
+class GraphConfig(_Section):
+    driver_max_edges: Count = 5_000_000  # above this, communities and PageRank run on Spark
+    resolution: Number = 10.0            # Leiden (modularity) resolution; FINDINGS: ~10 keeps small groups
+    min_weight: Count = 1                # ignore author pairs with fewer interactions
+    label_propagation_iterations: Count = 15
+    pagerank_iterations: Count = 20
+    top_n: Count = 200                   # GEXF export: the top-N authors by PageRank
+    seed: Count = 42
+
+
+class TrendsConfig(_Section):
+    watchlist: Annotated[Words, Fix("set it to a list of keywords, e.g. [outage, refund]")] = ()
+    top_hashtags: Count = 50             # hashtags tracked per day bucket
+    baseline_hours: Count = 72           # rolling baseline window before each hour
+    min_posts: Count = 20                # an hour with fewer posts never alerts
+    z_threshold: Number = 6.0            # robust z-score to alert on
+    ratio_threshold: Number = 3.0        # and at least this many times the baseline median
+    sample_posts: Count = 5
+
+
+class CoordinationConfig(_Section):
+    min_accounts: Count = 5              # distinct accounts in a near-duplicate cluster / URL group
+    window_seconds: Count = 600          # ... posting within this window
+    url_window_seconds: Count = 120      # same URL by many accounts within seconds
+    burst_posts: Count = 20              # an account with this many posts ...
+    burst_seconds: Count = 600           # ... within this window is bursty
+
+
+class GoldConfig(_Section):
+    sentiment: SentimentConfig = Field(default_factory=SentimentConfig)
+    topics: TopicsConfig = Field(default_factory=TopicsConfig)
+    embeddings: EmbeddingsConfig = Field(default_factory=EmbeddingsConfig)
+    graph: GraphConfig = Field(default_factory=GraphConfig)
+    trends: TrendsConfig = Field(default_factory=TrendsConfig)
+    coordination: CoordinationConfig = Field(default_factory=CoordinationConfig)
+
+
+class Config(_Section):
+    env: StrictStr  # the environment loaded (not a YAML key)
+    app_name: Annotated[StrictStr, _or("socialake"), Fix("set it to a name such as socialake")] = "socialake"
     lake: LakeConfig
-    engines: EnginesConfig
-    spark: SparkConfig
-    ingest: IngestConfig
-    silver: SilverConfig = field(default_factory=SilverConfig)
-    retention: RetentionConfig = field(default_factory=RetentionConfig)
-    quality: QualityConfig = field(default_factory=QualityConfig)
-    tracking: TrackingConfig = field(default_factory=TrackingConfig)
-    gold: GoldConfig = field(default_factory=GoldConfig)
+    engines: EnginesConfig = Field(default_factory=EnginesConfig)
+    spark: SparkConfig = Field(default_factory=SparkConfig)
+    ingest: IngestConfig = Field(default_factory=IngestConfig)
+    silver: SilverConfig = Field(default_factory=SilverConfig)
+    retention: RetentionConfig = Field(default_factory=RetentionConfig)
+    quality: QualityConfig = Field(default_factory=QualityConfig)
+    tracking: TrackingConfig = Field(default_factory=TrackingConfig)
+    gold: GoldConfig = Field(default_factory=GoldConfig)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _lake_needs_a_root(cls, data: Any) -> Any:
+        if isinstance(data, Mapping) and data.get("lake") is None:
+            return {**data, "lake": {}}  # so a missing lake section reports lake.root
+        return data
+
+    @model_validator(mode="after")
+    def _no_maven_packages_locally(self) -> "Config":
+        if "spark.jars.packages" in self.spark.conf and self.env in ("local", "test"):
+            raise _line(
+                "spark.conf sets spark.jars.packages, which resolves jars from Maven at every start: remove it "
+                "and list the jars in conf/jars.yaml (fetched once by set-up, chosen with spark.jar_groups)"
+            )
+        return self
 
 
-def _nlp_engine(value: Any) -> str:
-    if value == "spark-nlp":
-        raise ConfigError(SPARK_NLP_REFUSAL)
-    return _choice(value, NLP_ENGINES, "engines.nlp")
+YAML_SECTIONS = tuple(name for name in Config.model_fields if name != "env")
 
 
-def _jar_groups(value: Any, conf_path: Path) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"spark.jar_groups is {value!r}: set it to a list of groups from conf/jars.yaml, e.g. [delta]")
-    from socialake.jars import JarsError, load_lock
-
-    try:
-        lock_path = conf_path / "jars.yaml"
-        known = load_lock(lock_path if lock_path.is_file() else None).groups
-    except JarsError as exc:
-        raise ConfigError(str(exc)) from None
-    unknown = [v for v in value if v not in known]
-    if unknown:
-        raise ConfigError(f"spark.jar_groups names {unknown[0]!r}, which conf/jars.yaml does not define: "
-                          f"use {', '.join(sorted(known))}")
-    return tuple(value)
-
+# --- loading --------------------------------------------------------------------------------
 
 def default_conf_dir() -> Path:
     """SOCIALAKE_CONF_DIR if set, else the nearest conf/ holding base.yaml above the working
@@ -293,233 +523,90 @@ def _deep_merge(base: Mapping[str, Any], top: Mapping[str, Any]) -> dict[str, An
     return merged
 
 
-def _section(data: Mapping[str, Any], name: str, allowed: set[str]) -> dict[str, Any]:
-    section = data.get(name) or {}
-    if not isinstance(section, Mapping):
-        raise ConfigError(f"'{name}' must be a mapping of settings, not {type(section).__name__}")
-    unknown = sorted(set(section) - allowed)
-    if unknown:
-        raise ConfigError(
-            f"unknown setting {name}.{unknown[0]}: remove it or use one of {', '.join(sorted(allowed))}"
-        )
-    return dict(section)
-
-
-def _choice(value: Any, allowed: tuple[str, ...], where: str) -> str:
-    if value not in allowed:
-        raise ConfigError(f"{where} is {value!r}: set it to one of {', '.join(allowed)}")
-    return str(value)
-
-
-def _positive_int(value: Any, where: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ConfigError(f"{where} is {value!r}: set it to a positive whole number")
-    return value
-
-
-def _string_map(value: Any, where: str) -> dict[str, str]:
-    if value is None:
-        return {}
-    if not isinstance(value, Mapping):
-        raise ConfigError(f"{where} must be a mapping of names to values, not {type(value).__name__}")
-    return {str(k): ("true" if v is True else "false" if v is False else str(v)) for k, v in value.items()}
-
-
 def _build(env: str, data: Mapping[str, Any], conf_path: Path) -> Config:
-    unknown = sorted(set(data) - {"app_name", "lake", "engines", "spark", "ingest", "silver", "retention", "quality",
-                                    "tracking", "gold"})
-    if unknown:
-        raise ConfigError(f"unknown top-level setting {unknown[0]!r}: remove it or fix its spelling")
-
-    lake = _section(data, "lake", {"root", "engine", "storage_options", "vacuum_retention_hours"})
-    root = lake.get("root")
-    if not root or not isinstance(root, str):
-        raise ConfigError("lake.root is empty: set it to a directory or URI (SOCIALAKE__LAKE__ROOT=/data/lake)")
-    if not root.startswith(REMOTE_SCHEMES):
-        root = str(Path(root).expanduser().resolve())
-    retention = lake.get("vacuum_retention_hours", 168)
-    if isinstance(retention, bool) or not isinstance(retention, int) or retention < 0:
-        raise ConfigError(f"lake.vacuum_retention_hours is {retention!r}: set it to hours >= 0")
-    lake_cfg = LakeConfig(
-        root=root.rstrip("/"),
-        engine=_choice(lake.get("engine", "auto"), LAKE_ENGINES, "lake.engine"),
-        storage_options=_string_map(lake.get("storage_options"), "lake.storage_options"),
-        vacuum_retention_hours=retention,
-    )
-
-    engines = _section(data, "engines", {"graph", "nlp"})
-    engines_cfg = EnginesConfig(
-        graph=_choice(engines.get("graph", "auto"), GRAPH_ENGINES, "engines.graph"),
-        nlp=_nlp_engine(engines.get("nlp", "auto")),
-    )
-
-    spark = _section(data, "spark", {"master", "shuffle_partitions", "conf", "jar_groups"})
-    master = spark.get("master")
-    if master is not None and not isinstance(master, str):
-        raise ConfigError(f"spark.master is {master!r}: set it to a master URL such as local[*], or null")
-    spark_cfg = SparkConfig(
-        master=master,
-        shuffle_partitions=_positive_int(spark.get("shuffle_partitions", 200), "spark.shuffle_partitions"),
-        conf=_string_map(spark.get("conf"), "spark.conf"),
-        jar_groups=_jar_groups(spark.get("jar_groups", ["delta"]), conf_path),
-    )
-    if any(key == "spark.jars.packages" for key in spark_cfg.conf) and env in ("local", "test"):
-        raise ConfigError(
-            "spark.conf sets spark.jars.packages, which resolves jars from Maven at every start: remove it "
-            "and list the jars in conf/jars.yaml (fetched once by set-up, chosen with spark.jar_groups)"
-        )
-
-    ingest = _section(
-        data,
-        "ingest",
-        {"source_name", "format", "column_mapping", "csv_delimiter", "timestamp_format", "extensions"},
-    )
-    source_name = ingest.get("source_name") or "default"
-    mapping = _string_map(ingest.get("column_mapping"), "ingest.column_mapping")
-    bad_fields = sorted(set(mapping) - set(PARSED_FIELDS.fieldNames()))
-    if bad_fields:
-        raise ConfigError(
-            f"ingest.column_mapping maps unknown field {bad_fields[0]!r}: use canonical names such as "
-            "post_id, author_id, author_handle, created_at, text, lang"
-        )
-    delimiter = ingest.get("csv_delimiter", ",")
-    if not isinstance(delimiter, str) or len(delimiter) != 1:
-        raise ConfigError(f"ingest.csv_delimiter is {delimiter!r}: set it to a single character such as ','")
-    extensions = ingest.get("extensions") or [".json", ".ndjson", ".jsonl", ".csv"]
-    if not isinstance(extensions, (list, tuple)) or not all(isinstance(e, str) and e for e in extensions):
-        raise ConfigError("ingest.extensions must be a list of file endings such as ['.json', '.ndjson.gz']")
-    ingest_cfg = IngestConfig(
-        source_name=str(source_name),
-        format=_choice(ingest.get("format", "auto"), ("auto",) + SOURCE_FORMATS, "ingest.format"),
-        column_mapping=mapping,
-        csv_delimiter=delimiter,
-        timestamp_format=ingest.get("timestamp_format"),
-        extensions=tuple(extensions),
-    )
-    return Config(
-        env=env,
-        app_name=str(data.get("app_name") or "socialake"),
-        lake=lake_cfg,
-        engines=engines_cfg,
-        spark=spark_cfg,
-        ingest=ingest_cfg,
-        silver=_build_silver(data),
-        retention=_build_retention(data),
-        quality=_build_quality(data),
-        tracking=_typed_section(TrackingConfig, _section(data, "tracking", _field_names(TrackingConfig)), "tracking"),
-        gold=_build_gold(data),
-    )
+    if "env" in data:  # the environment is chosen by name (--env), not set in YAML
+        raise ConfigError(f"unknown setting env: remove it or use one of {', '.join(sorted(YAML_SECTIONS))}")
+    tree = {**data, "env": env}
+    try:
+        return Config.model_validate(tree, context={"conf_path": conf_path})
+    except ValidationError as exc:
+        raise ConfigError(_one_line(exc, tree)) from None
 
 
-def _build_quality(data: Mapping[str, Any]) -> QualityConfig:
-    quality = _section(data, "quality", {"actions"})
-    actions = _string_map(quality.get("actions"), "quality.actions")
-    for name, action in actions.items():
-        _choice(action, ("warn", "quarantine", "fail"), f"quality.actions.{name}")
-    return QualityConfig(actions=actions)
+# --- one line from a ValidationError ----------------------------------------------------------
+
+_MISSING = object()
 
 
-def _build_retention(data: Mapping[str, Any]) -> RetentionConfig:
-    retention = _section(data, "retention", {"bronze_days", "silver_days"})
-    days = {}
-    for name in ("bronze_days", "silver_days"):
-        value = retention.get(name)
-        days[name] = None if value is None else _positive_int(value, f"retention.{name}")
-    return RetentionConfig(**days)
+def _one_line(exc: ValidationError, data: Mapping[str, Any]) -> str:
+    """The first error of `exc` as `<dotted.path> is <value>: <fix>` (or the whole line a
+    validator wrote, or `unknown setting <path>: ...`). Never pydantic's own report."""
+    error = exc.errors(include_url=False)[0]
+    if error["type"] == "socialake":
+        return str(error["ctx"]["line"])
+    model: type[BaseModel] | None = Config
+    path: list[str] = []
+    field = None
+    for part in error["loc"]:
+        if model is None:  # inside a list or mapping value: report the whole field
+            break
+        fields = {name: info for name, info in model.model_fields.items() if not (model is Config and name == "env")}
+        if error["type"] == "extra_forbidden" and part not in fields:
+            where = ".".join([*path, str(part)])
+            return f"unknown setting {where}: remove it or use one of {', '.join(sorted(fields))}"
+        field = fields.get(str(part))
+        if field is None:
+            break
+        path.append(str(part))
+        model = _model_of(field.annotation)
+    where = ".".join(path) or "the configuration"
+    if model is not None:
+        fix = "set it to a mapping of settings"
+        if path:
+            fix += f" ({', '.join(sorted(model.model_fields))})"
+    else:
+        fix = _fix_of(field) if field is not None else None
+        fix = fix or str(error["msg"]).splitlines()[0]
+    value = _lookup(data, path)
+    if value is _MISSING:
+        return f"{where} is missing: {fix}"
+    return f"{where} is {_shown(value)}: {fix}"
 
 
-NEAR_DUP_KEYS = {"threshold", "shingle_words", "bands", "rows", "min_words", "seed", "max_iterations",
-                 "driver_max_pairs"}
+def _shown(value: Any) -> str:
+    """A refused value as the user wrote it: null for None, else its repr."""
+    return "null" if value is None else repr(value)
 
 
-def _build_silver(data: Mapping[str, Any]) -> SilverConfig:
-    silver = _section(data, "silver", {"minimise", "language", "near_duplicates"})
-    minimise = _section(silver, "minimise", {"followers", "geo_decimals", "place", "media"})
-    language = _section(silver, "language", {"languages", "min_confidence"})
-    near_dup = _section(silver, "near_duplicates", NEAR_DUP_KEYS)
-    decimals = minimise.get("geo_decimals", 1)
-    if decimals is not None and (isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= 4):
-        raise ConfigError(f"silver.minimise.geo_decimals is {decimals!r}: set 0-4 decimals, or null to drop coordinates")
-    languages = language.get("languages") or []
-    if not isinstance(languages, list) or not all(isinstance(x, str) and len(x) in (2, 3) for x in languages):
-        raise ConfigError("silver.language.languages must be a list of ISO 639-1 codes such as [en, es, de]")
-    confidence = language.get("min_confidence", 0.5)
-    if isinstance(confidence, bool) or not isinstance(confidence, (int, float)) or not 0 <= confidence <= 1:
-        raise ConfigError(f"silver.language.min_confidence is {confidence!r}: set a number between 0 and 1")
-    threshold = near_dup.get("threshold", 0.7)
-    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 < threshold <= 1:
-        raise ConfigError(f"silver.near_duplicates.threshold is {threshold!r}: set a Jaccard similarity in (0, 1]")
-    for name in NEAR_DUP_KEYS - {"threshold", "seed"}:
-        if name in near_dup:
-            _positive_int(near_dup[name], f"silver.near_duplicates.{name}")
-    return SilverConfig(
-        followers=_choice(minimise.get("followers", "bucket"), ("drop", "bucket"), "silver.minimise.followers"),
-        geo_decimals=decimals,
-        place=_choice(minimise.get("place", "country"), ("drop", "country"), "silver.minimise.place"),
-        media=_choice(minimise.get("media", "types"), ("drop", "types"), "silver.minimise.media"),
-        languages=tuple(x.lower() for x in languages),
-        min_lang_confidence=float(confidence),
-        near_dup=dict(near_dup),
-    )
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return None
 
 
-def _field_names(cls: type) -> set[str]:
-    return {f.name for f in dataclasses.fields(cls)}
+def _fix_of(field: Any) -> str | None:
+    """The outermost Fix on a field (its own Annotated metadata, else inside its type)."""
+    fixes = [m for m in field.metadata if isinstance(m, Fix)]
+    if fixes:
+        return fixes[-1].text
+    return _fix_in(field.annotation)
 
 
-def _typed_section(cls: type, section: Mapping[str, Any], name: str) -> Any:
-    """Build dataclass `cls` from the (already key-checked) `section` called `name`, checking each
-    value against the field's type (int, float, bool, str, tuple, or None-able)."""
-    fields = {f.name: f for f in dataclasses.fields(cls)}
-    defaults = cls()
-    values: dict[str, Any] = {}
-    for key, value in section.items():
-        where = f"{name}.{key}"
-        default = getattr(defaults, key)
-        optional = "None" in str(fields[key].type)
-        if value is None:
-            if not optional:
-                raise ConfigError(f"{where} is empty: set it (default {default!r})")
-            values[key] = None
-        elif isinstance(default, bool):
-            if not isinstance(value, bool):
-                raise ConfigError(f"{where} is {value!r}: set it to true or false")
-            values[key] = value
-        elif isinstance(default, tuple) or "tuple" in str(fields[key].type):
-            if not isinstance(value, list):
-                raise ConfigError(f"{where} must be a list, e.g. {list(default)!r}")
-            values[key] = tuple(value)
-        elif isinstance(default, int) or "int" in str(fields[key].type):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise ConfigError(f"{where} is {value!r}: set it to a whole number >= 0")
-            values[key] = value
-        elif isinstance(default, float):
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-                raise ConfigError(f"{where} is {value!r}: set it to a number >= 0")
-            values[key] = float(value)
-        else:
-            if not isinstance(value, str):
-                raise ConfigError(f"{where} is {value!r}: set it to a string")
-            values[key] = value
-    return cls(**values)
+def _fix_in(annotation: Any) -> str | None:
+    for item in reversed(getattr(annotation, "__metadata__", ())):
+        if isinstance(item, Fix):
+            return item.text
+    for arg in typing.get_args(annotation):
+        found = _fix_in(arg)
+        if found:
+            return found
+    return None
 
 
-def _build_gold(data: Mapping[str, Any]) -> GoldConfig:
-    gold = _section(data, "gold", {"sentiment", "topics", "embeddings", "graph", "trends", "coordination"})
-    parts = {}
-    for name, cls in (("sentiment", SentimentConfig), ("topics", TopicsConfig), ("embeddings", EmbeddingsConfig),
-                      ("graph", GraphConfig), ("trends", TrendsConfig), ("coordination", CoordinationConfig)):
-        section = _section(gold, name, _field_names(cls))
-        parts[name] = _typed_section(cls, section, f"gold.{name}")
-    cfg = GoldConfig(**parts)
-    _choice(cfg.sentiment.model, ("auto", "vader", "retrain"), "gold.sentiment.model")
-    _choice(cfg.embeddings.model, ("static-64",), "gold.embeddings.model")
-    if not 0 < cfg.sentiment.test_fraction < 1:
-        raise ConfigError(f"gold.sentiment.test_fraction is {cfg.sentiment.test_fraction}: set it between 0 and 1")
-    if cfg.topics.k is not None and cfg.topics.k < 2:
-        raise ConfigError(f"gold.topics.k is {cfg.topics.k}: set it to 2 or more, or null to sweep k_candidates")
-    if not cfg.topics.k_candidates or any(not isinstance(k, int) or k < 2 for k in cfg.topics.k_candidates):
-        raise ConfigError("gold.topics.k_candidates must list whole numbers >= 2, e.g. [6, 8, 10, 12]")
-    if not 0 < cfg.topics.max_df <= 1:
-        raise ConfigError(f"gold.topics.max_df is {cfg.topics.max_df}: set a share of posts in (0, 1]")
-    return cfg
+def _lookup(data: Mapping[str, Any], path: list[str]) -> Any:
+    node: Any = data
+    for part in path:
+        if not isinstance(node, Mapping) or part not in node:
+            return _MISSING
+        node = node[part]
+    return node

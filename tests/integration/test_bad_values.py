@@ -8,7 +8,6 @@ reason; the good records land either way, and the counts reconcile.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 from datetime import datetime, timezone
@@ -53,7 +52,7 @@ def test_hostile_values_land_or_are_quarantined_and_the_good_records_land(engine
     landing = tmp_path / "landing"
     landing.mkdir()
     (landing / "hostile.ndjson").write_text("\n".join(_lines()) + "\n")
-    lake = engine_lake(engine, spark, dataclasses.replace(cfg, lake=dataclasses.replace(cfg.lake, root=str(tmp_path / "lake"))))
+    lake = engine_lake(engine, spark, cfg.model_copy(update={"lake": cfg.lake.model_copy(update={"root": str(tmp_path / "lake")})}))
 
     report = ingest.run(spark, cfg, lake, inputs=[landing.as_uri()], run_id=f"hostile-{engine}")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import gzip
 import json
 from pathlib import Path
@@ -19,7 +18,7 @@ FIXTURES = Path(__file__).parents[1] / "fixtures" / "api"
 
 
 def fresh_lake(spark, cfg, root: Path) -> EmbeddedLake:
-    return EmbeddedLake(spark, dataclasses.replace(cfg.lake, root=str(root)))
+    return EmbeddedLake(spark, cfg.lake.model_copy(update={"root": str(root)}))
 
 
 @pytest.fixture(scope="module")

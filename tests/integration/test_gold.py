@@ -3,7 +3,6 @@ its lineage, the models and metrics are in MLflow, and an unchanged silver is a 
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import pytest
@@ -28,9 +27,9 @@ def gold_run(spark, cfg, tmp_path_factory):
     sample = tmp_path_factory.mktemp("gold_sample")
     generate(sample, 6000, 5)
     root = tmp_path_factory.mktemp("gold_lake")
-    run_cfg = dataclasses.replace(
-        cfg, lake=dataclasses.replace(cfg.lake, root=str(root)),
-        ingest=dataclasses.replace(cfg.ingest, column_mapping=dict(CSV_COLUMN_MAPPING)))
+    run_cfg = cfg.model_copy(update={
+        "lake": cfg.lake.model_copy(update={"root": str(root)}),
+        "ingest": cfg.ingest.model_copy(update={"column_mapping": dict(CSV_COLUMN_MAPPING)})})
     lake = EmbeddedLake(spark, run_cfg.lake)
     ingest.run(spark, run_cfg, lake, inputs=[(sample / "landing").as_uri()], run_id="bronze-1")
     silver_job.run(spark, run_cfg, lake, run_id="silver-1", key=KEY)

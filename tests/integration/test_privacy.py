@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import timedelta
 from pathlib import Path
 
@@ -27,9 +26,9 @@ KEY = PseudonymKey(b"privacy-test-secret-0123456789abcdef")
 def built(spark, cfg, tmp_path_factory):
     sample = tmp_path_factory.mktemp("privacy_sample")
     generate(sample, 1500, 5)
-    run_cfg = dataclasses.replace(cfg, ingest=dataclasses.replace(cfg.ingest, column_mapping=dict(CSV_COLUMN_MAPPING)))
+    run_cfg = cfg.model_copy(update={"ingest": cfg.ingest.model_copy(update={"column_mapping": dict(CSV_COLUMN_MAPPING)})})
     root = tmp_path_factory.mktemp("privacy_lake")
-    lake = EmbeddedLake(spark, dataclasses.replace(cfg.lake, root=str(root)))
+    lake = EmbeddedLake(spark, cfg.lake.model_copy(update={"root": str(root)}))
     ingest.run(spark, run_cfg, lake, inputs=[(sample / "landing").as_uri()], run_id="b1")
     silver_job.run(spark, run_cfg, lake, run_id="s1", key=KEY)
     return lake, root, sample, run_cfg

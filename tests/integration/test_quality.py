@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -31,7 +30,7 @@ SUITE = Suite("demo", "test.rows", (
 
 @pytest.fixture
 def quality_lake(spark, cfg, tmp_path) -> EmbeddedLake:
-    return EmbeddedLake(spark, dataclasses.replace(cfg.lake, root=str(tmp_path)))
+    return EmbeddedLake(spark, cfg.lake.model_copy(update={"root": str(tmp_path)}))
 
 
 def test_actions_route_rows_and_results_are_kept(spark, quality_lake, tmp_path):

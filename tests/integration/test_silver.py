@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 import shutil
@@ -34,11 +33,11 @@ def sample(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def sample_cfg(cfg):
-    return dataclasses.replace(cfg, ingest=dataclasses.replace(cfg.ingest, column_mapping=dict(CSV_COLUMN_MAPPING)))
+    return cfg.model_copy(update={"ingest": cfg.ingest.model_copy(update={"column_mapping": dict(CSV_COLUMN_MAPPING)})})
 
 
 def lake_at(spark, cfg, root: Path) -> EmbeddedLake:
-    return EmbeddedLake(spark, dataclasses.replace(cfg.lake, root=str(root)))
+    return EmbeddedLake(spark, cfg.lake.model_copy(update={"root": str(root)}))
 
 
 @pytest.fixture(scope="module")

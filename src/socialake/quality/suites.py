@@ -14,7 +14,7 @@ selected with the same condition in Spark, since GX reports only a sample of the
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, Callable, Mapping
 
 from pyspark.sql import Column
@@ -131,3 +131,10 @@ def silver_edges_suite() -> Suite:
         Check("kind_known", "ExpectColumnValuesToBeInSet",
               {"column": S.EDGE_KIND, "value_set": list(S.EDGE_KINDS)}, "fail"),
     ))
+
+
+def all_suites(now: datetime | None = None) -> tuple[Suite, ...]:
+    """Every suite the jobs run: quality.actions in conf is checked against their check names
+    when the config is loaded (socialake.config), so a misspelt check fails at start-up."""
+    moment = now or datetime.now(timezone.utc)
+    return (bronze_posts_suite(moment), silver_posts_suite(moment), silver_edges_suite())

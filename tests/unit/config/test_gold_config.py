@@ -22,10 +22,10 @@ def test_shipped_gold_defaults():
     [
         ({"SOCIALAKE__GOLD__SENTIMENT__MODEL": "bert"}, "gold.sentiment.model is 'bert': set it to one of auto, vader"),
         ({"SOCIALAKE__GOLD__TOPICS__K": "1"}, "gold.topics.k is 1: set it to 2 or more"),
-        ({"SOCIALAKE__GOLD__TOPICS__K_CANDIDATES": "[1, 4]"}, "gold.topics.k_candidates must list whole numbers"),
+        ({"SOCIALAKE__GOLD__TOPICS__K_CANDIDATES": "[1, 4]"}, "gold.topics.k_candidates is [1, 4]: set it to a list of whole numbers >= 2"),
         ({"SOCIALAKE__GOLD__TRENDS__Z_THRESHOLD": "high"}, "gold.trends.z_threshold is 'high': set it to a number"),
-        ({"SOCIALAKE__GOLD__GRAPH__COLOUR": "red"}, "unknown setting graph.colour"),
-        ({"SOCIALAKE__GOLD__TRENDS__WATCHLIST": "outage"}, "gold.trends.watchlist must be a list"),
+        ({"SOCIALAKE__GOLD__GRAPH__COLOUR": "red"}, "unknown setting gold.graph.colour: remove it or use one of driver_max_edges"),
+        ({"SOCIALAKE__GOLD__TRENDS__WATCHLIST": "outage"}, "gold.trends.watchlist is 'outage': set it to a list of keywords"),
         ({"SOCIALAKE__GOLD__EMBEDDINGS__ENABLED": "maybe"}, "gold.embeddings.enabled is 'maybe': set it to true or false"),
     ],
 )
