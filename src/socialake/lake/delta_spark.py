@@ -6,13 +6,14 @@ Same contract as the embedded engine. The run id travels in each commit's userMe
 
 from __future__ import annotations
 
+import contextlib
 import json
 import uuid
 from datetime import datetime, timezone
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
 from pyspark.sql import DataFrame, SparkSession
-from pyspark.sql.types import StructType
+from pyspark.sql.types import ArrayType, BinaryType, MapType, StringType, StructType
 
 from socialake.config import LakeConfig
 from socialake.lake.base import (
@@ -33,6 +34,8 @@ from socialake.lake.protocol import NEW_TABLE
 
 USER_METADATA = "spark.databricks.delta.commitInfo.userMetadata"
 CDF_DEFAULT = "spark.databricks.delta.properties.defaults.enableChangeDataFeed"
+STATS_COLUMNS_DEFAULT = "spark.databricks.delta.properties.defaults.dataSkippingStatsColumns"
+INDEXED_COLUMNS_DEFAULT = "spark.databricks.delta.properties.defaults.dataSkippingNumIndexedCols"
 CONFLICT_NAMES = ("ConcurrentAppendException", "ConcurrentDeleteReadException", "ConcurrentDeleteDeleteException",
                   "ConcurrentTransactionException", "ConcurrentWriteException", "MetadataChangedException",
                   "ProtocolChangedException", "DELTA_CONCURRENT", "FileAlreadyExistsException",
@@ -53,6 +56,28 @@ class DeltaSparkLake(Lake):
     def _tagged(self, run_id: str, operation: str, extra: Mapping[str, str] | None = None) -> "_CommitTag":
         payload = {**(extra or {}), "socialake.run_id": run_id, "socialake.operation": operation}
         return _CommitTag(self.spark, json.dumps(payload))
+
+    @contextlib.contextmanager
+    def _created_without_string_stats(self, schema: StructType) -> Iterator[None]:
+        """Create tables whose log keeps min/max statistics for numbers, dates and timestamps
+        only, as the embedded engine does: string statistics would copy handles, pseudonyms and
+        text prefixes into commit files that vacuum never removes, so an erased person would
+        survive in the log."""
+        stats_columns = [f.name for f in schema.fields if not isinstance(
+            f.dataType, (StringType, BinaryType, ArrayType, MapType, StructType))]
+        settings = ({STATS_COLUMNS_DEFAULT: ",".join(f"`{c}`" for c in stats_columns)} if stats_columns
+                    else {INDEXED_COLUMNS_DEFAULT: "0"})
+        previous = {k: self.spark.conf.get(k, None) for k in settings}
+        for key, value in settings.items():
+            self.spark.conf.set(key, value)
+        try:
+            yield
+        finally:
+            for key, value in previous.items():
+                if value is None:
+                    self.spark.conf.unset(key)
+                else:
+                    self.spark.conf.set(key, value)
 
     def _forpath(self, table: str) -> Any:
         self.require(table)
@@ -171,7 +196,8 @@ class DeltaSparkLake(Lake):
         writer = rows.write.format("delta").mode(mode)
         if partition_by:
             writer = writer.partitionBy(*partition_by)
-        with self._tagged(run_id, operation, {**commit_metadata, TOKEN_KEY: token}):
+        with self._tagged(run_id, operation, {**commit_metadata, TOKEN_KEY: token}), \
+                self._created_without_string_stats(rows.schema):
             try:
                 writer.save(self.path(table))
             except Exception as exc:
@@ -214,7 +240,7 @@ class DeltaSparkLake(Lake):
             # Delta lets a second writer's blind append to a just-created table succeed, which
             # would insert the same keys twice; so the table is created empty first (concurrent
             # empty creations are harmless) and the rows go in by MERGE, which Delta does check.
-            with self._tagged(run_id, "CREATE"):
+            with self._tagged(run_id, "CREATE"), self._created_without_string_stats(rows.schema):
                 try:
                     rows.limit(0).write.format("delta").mode("append").save(self.path(table))
                 except Exception as exc:
