@@ -31,11 +31,26 @@ PSEUDONYM_PATTERN = r"^u_[0-9a-f]{32}$"
 ERASED = "u_erased"  # what an erased account's pseudonym becomes in other people's rows
 _SEPARATOR = "\x1f"
 
-# A mention in post text: @handle, @user@instance (Mastodon), @name.bsky.social (Bluesky),
-# u/name (Reddit). Emails are redacted before this runs, so `a@b.com` never reaches it.
+# A mention in post text: @handle (X, local Mastodon), @user@instance.tld (Mastodon and the
+# fediverse), @name.bsky.social or @example.com (Bluesky domain handles), u/name and /u/name
+# (Reddit); the fullwidth ＠ counts as @, as it does on X.
+#
+# Before the sign: anything but a word character, so a mention glued to punctuation is still one
+# ("w/@a", "(@a)", "cc:@a", ".@a", '"@a"', "[@a]"), plus X's "RT@a". After a word character it
+# is not one, as X itself rules: that keeps e-mail addresses (`jane@example.com`: PII redaction's
+# business, run first) and times or scores (`5@3pm`) out.
+# After the handle: a domain only when it is shaped like one (DNS labels, no underscore, a
+# top-level label that starts with a letter), so "@a's", "@a:", "@a.", "@a_b.Great", "@a-ish" and
+# "@a.2024" leave the possessive and the glued punctuation outside the pseudonym.
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_TOP_LABEL = r"[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_DOMAIN = rf"{_LABEL}(?:\.{_LABEL})*\.{_TOP_LABEL}"
+_USER = r"[A-Za-z0-9_]+(?:[.-]+[A-Za-z0-9_]+)*"  # Mastodon's remote names may hold '.' and '-'
 MENTION_IN_TEXT = re.compile(
-    r"(?<![\w@/])(?:@(?P<at>[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?(?:@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)?)"
-    r"|/?\bu/(?P<reddit>[A-Za-z0-9_-]{3,20}))"
+    r"(?:(?<!\w)|(?<=(?<!\w)[Rr][Tt]))[@＠]"
+    rf"(?P<at>{_USER}@{_DOMAIN}|{_DOMAIN}|[A-Za-z0-9_]+)"
+    # a pseudonym first: a name is at most 20 characters, and a link's u/<pseudonym> must stay whole
+    r"|(?<!\w)/?u/(?P<reddit>u_[0-9a-f]{32}(?![0-9a-f])|[A-Za-z0-9_-]{3,20})"
 )
 _ALREADY_PSEUDONYM = re.compile(r"^u_[0-9a-f]{32}$")
 
@@ -179,8 +194,14 @@ def pseudonymise_post_id(key: PseudonymKey, platform: str, post_id: str | None) 
 
 
 def replace_mentions(key: PseudonymKey, platform: str, text: str | None, known: Mapping[str, str]) -> str | None:
-    """Replace every @handle / u/name in `text` with `@<pseudonym>`: the metadata's pseudonym
-    when the handle is a known mention of this post, else the handle-based pseudonym."""
+    """Replace every @handle / u/name in `text` (MENTION_IN_TEXT) with `@<pseudonym>`: the
+    metadata's pseudonym when the handle is a known mention of this post, else the handle-based
+    pseudonym (`account_pseudonym(key, platform, None, handle)`), so "(@SomeOne)" gets the token
+    of the account SomeOne. Punctuation around the mention ("'s", ":", ")") is kept.
+
+    Run it after pseudonymise_profile_links: a mention inside a link (https://host/@user) is then
+    already that link platform's pseudonym and stays as it is, and any other @handle in a link
+    (schemeless www.host/@user, a path the link patterns do not know) is still replaced."""
     if not text:
         return text
 
@@ -189,7 +210,13 @@ def replace_mentions(key: PseudonymKey, platform: str, text: str | None, known: 
         if _ALREADY_PSEUDONYM.match(handle):
             return match.group(0)
         normalised = normalise_handle(handle)
-        token = known.get(normalised) or key.pseudonym(platform, normalised, kind="handle")
-        return "@" + token
+        token, rest = known.get(normalised), ""
+        if token is None and "." in normalised and "@" not in normalised:
+            # X links only "@jane" in "@jane.Great" (its handles have no dots): when the metadata
+            # names the part before the dot, that is the mention and the rest is text.
+            head = normalised.split(".", 1)[0]
+            if head in known:
+                token, rest = known[head], handle[len(head):]
+        return "@" + (token or key.pseudonym(platform, normalised, kind="handle")) + rest
 
     return MENTION_IN_TEXT.sub(substitute, text)

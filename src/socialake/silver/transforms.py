@@ -226,7 +226,8 @@ def _per_row_function(key: PseudonymKey, language: LanguagePolicy):
                 platform = row.platform
                 tokens, by_handle = mention_pseudonyms(key, platform, _records(row.mentions))
                 redacted, counts = redact_pii(row.text)
-                text = pseudonymise_profile_links(key, replace_mentions(key, platform, redacted, by_handle), by_handle)
+                # links first: an account in a link gets its link's platform (see replace_mentions)
+                text = replace_mentions(key, platform, pseudonymise_profile_links(key, redacted, by_handle), by_handle)
                 urls = row.urls
                 out[S.PAYLOAD_SHA256].append(row.payload_sha256)
                 for column in _ID_COLUMNS:
