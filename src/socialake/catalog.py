@@ -432,12 +432,12 @@ GOLD_TRENDS = Table(
     S.GOLD_TRENDS, "one row per series x time bucket: volume, sentiment and share of voice",
     _columns("""
 dimension | string | all, topic, hashtag or keyword
-value | string | topic label t<id>, lower-cased hashtag or keyword
-bucket | string | hour or day
 bucket_start | timestamp | start of the bucket
+value | string | topic label t<id>, lower-cased hashtag or keyword
 posts | bigint | posts
 mean_sentiment | double | mean sentiment_score
 share_of_voice | double | posts / all posts of that dimension in the bucket
+bucket | string | hour or day
 """ + LINEAGE),
     key=("dimension", "value", "bucket", "bucket_start"), mode="overwrite", time_column="bucket_start",
 )
@@ -445,7 +445,6 @@ share_of_voice | double | posts / all posts of that dimension in the bucket
 GOLD_ALERTS = Table(
     S.GOLD_ALERTS, "one row per spiking hour of a series, with the most engaged posts of that hour",
     _columns(f"""
-alert_id | string | stable id of (dimension, value, hour)
 dimension | string | all, topic, hashtag or keyword
 value | string | the series
 bucket_start | timestamp | the hour
@@ -455,6 +454,7 @@ baseline_mad | double | their median absolute deviation
 robust_z | double | robust z-score (Poisson floor)
 ratio | double | posts / baseline median
 sample_posts | {_SAMPLE_POST} | the most engaged posts of the hour
+alert_id | string | stable id of (dimension, value, hour)
 """ + LINEAGE),
     key=("alert_id",), mode="overwrite", time_column="bucket_start", person_columns=("sample_posts",),
 )
@@ -464,7 +464,7 @@ GOLD_COORDINATION = Table(
     _columns(f"""
 signal | string | near_duplicate, shared_url or bursty_account
 group_key | string | cluster id, URL or account
-accounts | bigint | distinct accounts
+accounts | int | distinct accounts
 posts | bigint | posts
 first_at | timestamp | first post of the group
 last_at | timestamp | last post
