@@ -228,6 +228,7 @@ SILVER_QUARANTINE = "silver.quarantine"  # post_key, failed check, payload_sha25
 
 POST_KEY = "post_key"                  # "<platform>:<post_id>": unique in silver.posts
 AUTHOR_PSEUDONYM = "author_pseudonym"  # "u_" + 32 hex chars of HMAC-SHA256(key, platform:id)
+PSEUDONYM_PATTERN = r"^u_[0-9a-f]{32}$"  # every pseudonym column: authors, mentions, edge ends
 REPLY_TO_POST_KEY = "reply_to_post_key"
 REPLY_TO_AUTHOR_PSEUDONYM = "reply_to_author_pseudonym"
 QUOTE_OF_POST_KEY = "quote_of_post_key"

@@ -21,7 +21,7 @@ from pyspark.sql import Column
 from pyspark.sql import functions as F
 
 from socialake import schemas as S
-from socialake.silver.pseudonymise import PSEUDONYM_PATTERN
+from socialake.schemas import PSEUDONYM_PATTERN
 
 ACTIONS = ("warn", "quarantine", "fail")
 EARLIEST_POST = datetime(2006, 3, 21)  # the first tweet; nothing social is older
