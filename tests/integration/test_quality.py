@@ -13,7 +13,7 @@ from pyspark.sql import Row
 from pyspark.testing import assertDataFrameEqual
 
 from socialake.lake.embedded import EmbeddedLake
-from socialake.quality.suites import Check, Suite, _in_set, _not_matches, silver_posts_suite
+from socialake.quality.suites import Check, Suite, silver_edges_suite, silver_posts_suite
 from socialake.quality.validate import (
     FAILED_CHECK,
     OPS_VALIDATION_RESULTS,
@@ -24,10 +24,8 @@ from socialake.quality.validate import (
 )
 
 SUITE = Suite("demo", "test.rows", (
-    Check("kind_known", "ExpectColumnValuesToBeInSet", {"column": "kind", "value_set": ["a", "b"]}, "quarantine",
-          _in_set("kind", ("a", "b"))),
-    Check("no_email", "ExpectColumnValuesToNotMatchRegex", {"column": "text", "regex": "@example"}, "warn",
-          _not_matches("text", "@example")),
+    Check("kind_known", "ExpectColumnValuesToBeInSet", {"column": "kind", "value_set": ["a", "b"]}, "quarantine"),
+    Check("no_email", "ExpectColumnValuesToNotMatchRegex", {"column": "text", "regex": "@example"}, "warn"),
     Check("enough_rows", "ExpectTableRowCountToBeBetween", {"min_value": 2}, "fail"),
 ))
 
@@ -69,6 +67,8 @@ def test_actions_can_be_overridden_from_config():
     assert actions["no_raw_card_in_text"] == "quarantine" and actions["lang_code"] == "fail"
     with pytest.raises(ValueError, match="table-level check can only warn or fail"):
         suite.with_actions({"post_key_unique": "quarantine"})
+    with pytest.raises(ValueError, match="silver.edges has no quarantine"):
+        silver_edges_suite().with_actions({"kind_known": "quarantine"})
 
 
 LEAKY_HANDLE = "leaky_handle_zq"

@@ -124,7 +124,7 @@ def split_by_quarantine(rows: DataFrame, suite: Suite, outcome: ValidationOutcom
     """(rows to keep, rows to quarantine with `_failed_check` naming the first check they fail).
     Only quarantine-action checks that failed are applied; passing checks cost nothing."""
     failed = {r.check for r in outcome.failed if r.action == "quarantine"}
-    checks: list[Check] = [c for c in suite.checks if c.name in failed and c.row_condition is not None]
+    checks: list[Check] = [c for c in suite.checks if c.name in failed and c.row_level]
     if not checks:
         return rows, rows.limit(0).withColumn(FAILED_CHECK, F.lit(None).cast("string"))
     reason = reduce(lambda acc, c: acc.when(~c.passing(), F.lit(c.name)),
