@@ -109,14 +109,6 @@ class IngestReport:
         return "\n".join(lines)
 
 
-def new_run_id(now: datetime | None = None) -> str:
-    """Sortable, unique run id: 20261122T101500Z-3f2a9c1d."""
-    import uuid
-
-    moment = (now or datetime.now(timezone.utc)).strftime("%Y%m%dT%H%M%SZ")
-    return f"{moment}-{uuid.uuid4().hex[:8]}"
-
-
 # --- listing ---------------------------------------------------------------------------------
 
 def list_input_files(spark: SparkSession, inputs: Sequence[str], *, extensions: Sequence[str]) -> DataFrame:
