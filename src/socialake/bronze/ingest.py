@@ -22,7 +22,7 @@ from pyspark.sql import functions as F
 from pyspark.sql.types import StringType, StructField, StructType
 
 from socialake.config import Config
-from socialake.lake import Lake
+from socialake.lake import Lake, spark_to_arrow_schema
 from socialake.schemas import (
     BRONZE_POSTS,
     BRONZE_POSTS_SCHEMA,
@@ -143,7 +143,6 @@ def parse_files(files: DataFrame, *, context: ReadContext, partitions: int) -> D
 
 
 def _parse_batches(batches: Iterator[pa.RecordBatch], context: ReadContext) -> Iterator[pa.RecordBatch]:
-    from socialake.lake.delta_source import spark_to_arrow_schema
     from socialake.sources.reader import read_records
 
     arrow_schema = spark_to_arrow_schema(STAGED_SCHEMA)
