@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from socialake.config import Config, ConfigError, load_config
+from socialake.runs import new_run_id
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 EXIT_CONFLICT = 75  # EX_TEMPFAIL: other writers kept committing first; safe to run again
@@ -173,7 +174,7 @@ def _ingest(args: argparse.Namespace) -> int:
             cfg,
             lake,
             inputs=[_as_uri(p) for p in args.input],
-            run_id=args.run_id or ingest.new_run_id(),
+            run_id=args.run_id or new_run_id(),
             source_name=args.source_name,
             source_format=args.format,
             collected_at=collected_at,
@@ -186,7 +187,6 @@ def _ingest(args: argparse.Namespace) -> int:
 
 
 def _silver(args: argparse.Namespace) -> int:
-    from socialake.bronze.ingest import new_run_id
     from socialake.silver import job as silver_job
     from socialake.silver.pseudonymise import load_key
 
@@ -201,7 +201,6 @@ def _silver(args: argparse.Namespace) -> int:
 
 
 def _gold(args: argparse.Namespace) -> int:
-    from socialake.bronze.ingest import new_run_id
     from socialake.gold import job as gold_job
 
     cfg = _config(args, **({"gold__sentiment": {"model": "retrain"}} if args.retrain_sentiment else {}))
@@ -275,7 +274,6 @@ def _similar(args: argparse.Namespace) -> int:
 
 
 def _retention(args: argparse.Namespace) -> int:
-    from socialake.bronze.ingest import new_run_id
     from socialake.privacy import apply_retention
 
     cfg = _config(args)
@@ -296,7 +294,6 @@ def _retention(args: argparse.Namespace) -> int:
 
 
 def _erase(args: argparse.Namespace) -> int:
-    from socialake.bronze.ingest import new_run_id
     from socialake.privacy import erase_subject
     from socialake.silver.pseudonymise import load_key
 
@@ -333,15 +330,15 @@ def _demo(args: argparse.Namespace) -> int:
     def work(spark, lake) -> int:
         from socialake.silver import job as silver_job
 
-        report = ingest.run(spark, cfg, lake, inputs=[_as_uri(str(data / "landing"))], run_id=ingest.new_run_id())
+        report = ingest.run(spark, cfg, lake, inputs=[_as_uri(str(data / "landing"))], run_id=new_run_id())
         print(report.render())
         print()
-        print(silver_job.run(spark, cfg, lake, run_id=ingest.new_run_id(), key=key).render())
+        print(silver_job.run(spark, cfg, lake, run_id=new_run_id(), key=key).render())
         print()
         from socialake.gold import job as gold_job
         from socialake.sample.score import score
 
-        gold = gold_job.run(spark, cfg, lake, run_id=ingest.new_run_id(), **_analytics_engines(spark, cfg))
+        gold = gold_job.run(spark, cfg, lake, run_id=new_run_id(), **_analytics_engines(spark, cfg))
         print(gold.render())
         print()
         print(score(lake, data / "truth", key).render())
@@ -389,7 +386,6 @@ def _history(args: argparse.Namespace) -> int:
 
 
 def _vacuum(args: argparse.Namespace) -> int:
-    from socialake.bronze.ingest import new_run_id
 
     cfg = _config(args)
 
@@ -402,7 +398,6 @@ def _vacuum(args: argparse.Namespace) -> int:
 
 
 def _optimize(args: argparse.Namespace) -> int:
-    from socialake.bronze.ingest import new_run_id
 
     cfg = _config(args)
 

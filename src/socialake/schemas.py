@@ -1,9 +1,10 @@
-"""Table names, column names and schemas of every socialake table.
+"""Table names, column names and schemas of the bronze, silver and gold tables (the ops.*
+tables are named beside the code that writes them: quality/validate.py, privacy.py).
 
 Defined once here so that parsers, transforms, the lake and the tests agree. Schemas are
 Spark StructTypes; the parsers (which run in plain Python on executors) produce dicts whose
-keys are exactly the field names below, and `bronze_posts_arrow_schema()` gives the matching
-Arrow schema for building record batches.
+keys are exactly the field names below, and `socialake.lake.spark_to_arrow_schema()` gives
+the matching Arrow schema for building record batches.
 """
 
 from __future__ import annotations
@@ -227,7 +228,8 @@ SILVER_TOMBSTONES = "silver.tombstones"
 SILVER_QUARANTINE = "silver.quarantine"  # post_key, failed check, payload_sha256 (never the content)
 
 POST_KEY = "post_key"                  # "<platform>:<post_id>": unique in silver.posts
-AUTHOR_PSEUDONYM = "author_pseudonym"  # "u_" + 32 hex chars of HMAC-SHA256(key, platform:id)
+AUTHOR_PSEUDONYM = "author_pseudonym"  # "u_" + 32 hex chars of HMAC-SHA256(key, platform, id or handle)
+PSEUDONYM_PATTERN = r"^u_[0-9a-f]{32}$"  # every pseudonym column: authors, mentions, edge ends
 REPLY_TO_POST_KEY = "reply_to_post_key"
 REPLY_TO_AUTHOR_PSEUDONYM = "reply_to_author_pseudonym"
 QUOTE_OF_POST_KEY = "quote_of_post_key"

@@ -15,9 +15,9 @@ from pyspark.sql.types import ArrayType, StringType
 from socialake.bronze import ingest
 from socialake.lake.embedded import EmbeddedLake
 from socialake.sample import CSV_COLUMN_MAPPING, generate
-from socialake.schemas import SILVER_EDGES, SILVER_POSTS, SILVER_TOMBSTONES
+from socialake.schemas import PSEUDONYM_PATTERN, SILVER_EDGES, SILVER_POSTS, SILVER_TOMBSTONES
 from socialake.silver import job as silver_job
-from socialake.silver.pseudonymise import PSEUDONYM_PATTERN, PseudonymKey
+from socialake.silver.pseudonymise import PseudonymKey
 
 pytestmark = pytest.mark.slow
 KEY = PseudonymKey(b"integration-test-secret-0123456789abcdef")

@@ -22,7 +22,7 @@ from pyspark.sql import functions as F
 from pyspark.sql.types import StringType, StructField, StructType
 
 from socialake.config import Config
-from socialake.lake import Lake
+from socialake.lake import Lake, spark_to_arrow_schema
 from socialake.schemas import (
     BRONZE_POSTS,
     BRONZE_POSTS_SCHEMA,
@@ -109,14 +109,6 @@ class IngestReport:
         return "\n".join(lines)
 
 
-def new_run_id(now: datetime | None = None) -> str:
-    """Sortable, unique run id: 20261122T101500Z-3f2a9c1d."""
-    import uuid
-
-    moment = (now or datetime.now(timezone.utc)).strftime("%Y%m%dT%H%M%SZ")
-    return f"{moment}-{uuid.uuid4().hex[:8]}"
-
-
 # --- listing ---------------------------------------------------------------------------------
 
 def list_input_files(spark: SparkSession, inputs: Sequence[str], *, extensions: Sequence[str]) -> DataFrame:
@@ -151,7 +143,6 @@ def parse_files(files: DataFrame, *, context: ReadContext, partitions: int) -> D
 
 
 def _parse_batches(batches: Iterator[pa.RecordBatch], context: ReadContext) -> Iterator[pa.RecordBatch]:
-    from socialake.lake.delta_source import spark_to_arrow_schema
     from socialake.sources.reader import read_records
 
     arrow_schema = spark_to_arrow_schema(STAGED_SCHEMA)

@@ -5,10 +5,19 @@ from __future__ import annotations
 from pyspark.sql import SparkSession
 
 from socialake.config import Config
-from socialake.lake.base import CommitResult, HistoryEntry, Lake, LakeError, TableNotFoundError, table_path
+from socialake.lake.base import (
+    CommitResult,
+    HistoryEntry,
+    Lake,
+    LakeError,
+    TableNotFoundError,
+    spark_to_arrow_schema,
+    table_path,
+)
 from socialake.session import engines_for
 
-__all__ = ["CommitResult", "HistoryEntry", "Lake", "LakeError", "TableNotFoundError", "open_lake", "table_path"]
+__all__ = ["CommitResult", "HistoryEntry", "Lake", "LakeError", "TableNotFoundError", "open_lake",
+           "spark_to_arrow_schema", "table_path"]
 
 
 def open_lake(spark: SparkSession, cfg: Config) -> Lake:

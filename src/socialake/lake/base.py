@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Mapping, Sequence
 
+import pyarrow as pa
 from pyspark.sql import DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 from pyspark.sql.types import StructType
@@ -90,6 +91,28 @@ def table_path(root: str, table: str) -> str:
         raise LakeError(f"bad table name {table!r}: use layer.entity in lower case, e.g. bronze.posts")
     layer, entity = table.split(".")
     return f"{root.rstrip('/')}/{layer}/{entity}"
+
+
+def spark_to_arrow_schema(schema: StructType) -> pa.Schema:
+    """Arrow schema of a Spark schema, with timestamps as microseconds UTC (Delta's
+    `timestamp` type) and nullability kept: what record batches bound for a table (or for
+    Spark's mapInArrow on the way to one) are built with."""
+    from pyspark.sql.pandas.types import to_arrow_schema
+
+    arrow = to_arrow_schema(schema, timezone="UTC", prefers_large_types=False)
+    return pa.schema([pa.field(f.name, _utc_micros(f.type), f.nullable) for f in arrow])
+
+
+def _utc_micros(dtype: pa.DataType) -> pa.DataType:
+    if pa.types.is_timestamp(dtype):
+        return pa.timestamp("us", tz="UTC")
+    if pa.types.is_list(dtype) or pa.types.is_large_list(dtype):
+        return pa.list_(pa.field(dtype.value_field.name, _utc_micros(dtype.value_type), dtype.value_field.nullable))
+    if pa.types.is_struct(dtype):
+        return pa.struct([pa.field(f.name, _utc_micros(f.type), f.nullable) for f in dtype])
+    if pa.types.is_map(dtype):
+        return pa.map_(_utc_micros(dtype.key_type), _utc_micros(dtype.item_type))
+    return dtype
 
 
 class Lake(ABC):

@@ -30,6 +30,7 @@ import pyarrow.parquet as pq
 from pyspark.sql.datasource import DataSource, DataSourceArrowWriter, WriterCommitMessage
 from pyspark.sql.types import StructType
 
+from socialake.lake.base import spark_to_arrow_schema
 from socialake.lake.protocol import CDF_PROPERTY, CHECK_MARKER, CONCURRENT_MARKER, NEW_TABLE
 
 SOURCE_NAME = "socialake_delta"
@@ -43,27 +44,6 @@ class DeltaFilesMessage(WriterCommitMessage):
     """The add actions (as plain dicts) of the files one task wrote."""
 
     actions: list[dict[str, Any]]
-
-
-def spark_to_arrow_schema(schema: StructType) -> pa.Schema:
-    """Arrow schema of a Spark schema, with timestamps as microseconds UTC (Delta's
-    `timestamp` type) and nullability kept."""
-    from pyspark.sql.pandas.types import to_arrow_schema
-
-    arrow = to_arrow_schema(schema, timezone="UTC", prefers_large_types=False)
-    return pa.schema([pa.field(f.name, _utc_micros(f.type), f.nullable) for f in arrow])
-
-
-def _utc_micros(dtype: pa.DataType) -> pa.DataType:
-    if pa.types.is_timestamp(dtype):
-        return pa.timestamp("us", tz="UTC")
-    if pa.types.is_list(dtype) or pa.types.is_large_list(dtype):
-        return pa.list_(pa.field(dtype.value_field.name, _utc_micros(dtype.value_type), dtype.value_field.nullable))
-    if pa.types.is_struct(dtype):
-        return pa.struct([pa.field(f.name, _utc_micros(f.type), f.nullable) for f in dtype])
-    if pa.types.is_map(dtype):
-        return pa.map_(_utc_micros(dtype.key_type), _utc_micros(dtype.item_type))
-    return dtype
 
 
 class DeltaDataSource(DataSource):

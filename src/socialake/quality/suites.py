@@ -8,7 +8,8 @@ Each `Check` pairs a GX expectation with what to do when rows fail it:
 Actions come from the code below and can be overridden per check in conf (quality.actions).
 
 GX computes the verdicts and counts (and renders Data Docs); the failing rows themselves are
-selected with the same condition in Spark, since GX reports only a sample of them.
+selected in Spark, since GX reports only a sample of them. Both come from one declaration: a
+check's Spark condition is derived from its expectation and arguments (`ROW_CONDITIONS`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from pyspark.sql import Column
 from pyspark.sql import functions as F
 
 from socialake import schemas as S
-from socialake.silver.pseudonymise import PSEUDONYM_PATTERN
+from socialake.schemas import PSEUDONYM_PATTERN
 
 ACTIONS = ("warn", "quarantine", "fail")
 EARLIEST_POST = datetime(2006, 3, 21)  # the first tweet; nothing social is older
@@ -30,16 +31,41 @@ RAW_EMAIL = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
 RAW_CARD = r"(?<![\w/=.#-])(?:\d[ -]?){12,18}\d(?![\w])"  # not digits inside links or ids
 
 
+# The Spark twin of each row-level GX expectation: the arguments it models, and a condition that
+# is True for the rows that pass. Nulls pass, as in GX (the not-null check aside).
+ROW_CONDITIONS: Mapping[str, tuple[frozenset[str], Callable[[Column, Mapping[str, Any]], Column]]] = {
+    "ExpectColumnValuesToNotBeNull": (frozenset({"column"}), lambda col, kw: col.isNotNull()),
+    "ExpectColumnValuesToBeInSet": (frozenset({"column", "value_set"}),
+                                    lambda col, kw: col.isNull() | col.isin(list(kw["value_set"]))),
+    "ExpectColumnValuesToMatchRegex": (frozenset({"column", "regex"}),
+                                       lambda col, kw: col.isNull() | col.rlike(kw["regex"])),
+    "ExpectColumnValuesToNotMatchRegex": (frozenset({"column", "regex"}),
+                                          lambda col, kw: col.isNull() | ~col.rlike(kw["regex"])),
+    "ExpectColumnValuesToBeBetween": (frozenset({"column", "min_value", "max_value"}),
+                                      lambda col, kw: col.isNull() | col.between(F.lit(kw["min_value"]),
+                                                                                  F.lit(kw["max_value"]))),
+}
+
+
 @dataclass(frozen=True)
 class Check:
     name: str
     expectation: str  # GX class name in great_expectations.expectations
     kwargs: Mapping[str, Any]
     action: str
-    row_condition: Callable[[], Column] | None = None  # True for rows that PASS; None: table-level
+
+    @property
+    def row_level(self) -> bool:
+        """Whether the failing rows are known: the expectation has a Spark twin modelling every
+        argument given (`mostly`, say, makes a check about the table, not about each row)."""
+        twin = ROW_CONDITIONS.get(self.expectation)
+        return twin is not None and set(self.kwargs) <= twin[0]
 
     def passing(self) -> Column | None:
-        return self.row_condition() if self.row_condition else None
+        """True for the rows that pass this check; None for a table-level check."""
+        if not self.row_level:
+            return None
+        return ROW_CONDITIONS[self.expectation][1](F.col(self.kwargs["column"]), self.kwargs)
 
 
 @dataclass(frozen=True)
@@ -47,6 +73,7 @@ class Suite:
     name: str
     table: str
     checks: tuple[Check, ...] = field(default_factory=tuple)
+    has_quarantine: bool = True  # whether the job routes this table's failing rows to a quarantine
 
     def with_actions(self, overrides: Mapping[str, str]) -> "Suite":
         """The suite with actions overridden from conf quality.actions, keyed by
@@ -54,48 +81,26 @@ class Suite:
         checks = []
         for check in self.checks:
             action = overrides.get(f"{self.name}.{check.name}", overrides.get(check.name, check.action))
-            if action == "quarantine" and check.row_condition is None:
+            if action == "quarantine" and not check.row_level:
                 raise ValueError(f"quality.actions.{check.name}: a table-level check can only warn or fail")
+            if action == "quarantine" and not self.has_quarantine:
+                raise ValueError(f"quality.actions.{check.name}: {self.table} has no quarantine; use warn or fail")
             checks.append(replace(check, action=action))
         return replace(self, checks=tuple(checks))
-
-
-def _not_null(column: str) -> Callable[[], Column]:
-    return lambda: F.col(column).isNotNull()
-
-
-def _in_set(column: str, values: tuple[str, ...]) -> Callable[[], Column]:
-    return lambda: F.col(column).isNull() | F.col(column).isin(list(values))
-
-
-def _matches(column: str, regex: str) -> Callable[[], Column]:
-    return lambda: F.col(column).isNull() | F.col(column).rlike(regex)
-
-
-def _not_matches(column: str, regex: str) -> Callable[[], Column]:
-    return lambda: F.col(column).isNull() | ~F.col(column).rlike(regex)
-
-
-def _between(column: str, low: datetime, high: datetime) -> Callable[[], Column]:
-    return lambda: F.col(column).isNull() | F.col(column).between(F.lit(low), F.lit(high))
 
 
 def bronze_posts_suite(now: datetime) -> Suite:
     latest = now.replace(tzinfo=None)
     return Suite("bronze_posts", S.BRONZE_POSTS, (
         Check("payload_hash_format", "ExpectColumnValuesToMatchRegex",
-              {"column": S.PAYLOAD_SHA256, "regex": "^[0-9a-f]{64}$"}, "fail",
-              _matches(S.PAYLOAD_SHA256, "^[0-9a-f]{64}$")),
-        Check("post_id_present", "ExpectColumnValuesToNotBeNull", {"column": S.POST_ID}, "quarantine",
-              _not_null(S.POST_ID)),
+              {"column": S.PAYLOAD_SHA256, "regex": "^[0-9a-f]{64}$"}, "fail"),
+        Check("post_id_present", "ExpectColumnValuesToNotBeNull", {"column": S.POST_ID}, "quarantine"),
         Check("platform_known", "ExpectColumnValuesToBeInSet",
-              {"column": S.PLATFORM, "value_set": list(S.PLATFORMS)}, "quarantine", _in_set(S.PLATFORM, S.PLATFORMS)),
+              {"column": S.PLATFORM, "value_set": list(S.PLATFORMS)}, "quarantine"),
         Check("event_type_known", "ExpectColumnValuesToBeInSet",
-              {"column": S.EVENT_TYPE, "value_set": list(S.EVENT_TYPES)}, "quarantine",
-              _in_set(S.EVENT_TYPE, S.EVENT_TYPES)),
+              {"column": S.EVENT_TYPE, "value_set": list(S.EVENT_TYPES)}, "quarantine"),
         Check("created_at_plausible", "ExpectColumnValuesToBeBetween",
-              {"column": S.CREATED_AT, "min_value": EARLIEST_POST, "max_value": latest}, "quarantine",
-              _between(S.CREATED_AT, EARLIEST_POST, latest)),
+              {"column": S.CREATED_AT, "min_value": EARLIEST_POST, "max_value": latest}, "quarantine"),
         Check("text_mostly_present", "ExpectColumnValuesToNotBeNull", {"column": S.TEXT, "mostly": 0.5}, "warn"),
     ))
 
@@ -108,21 +113,18 @@ def silver_posts_suite(now: datetime) -> Suite:
         Check("platform_known", "ExpectColumnValuesToBeInSet",
               {"column": S.PLATFORM, "value_set": list(S.PLATFORMS)}, "fail"),
         Check("author_pseudonym_format", "ExpectColumnValuesToMatchRegex",
-              {"column": S.AUTHOR_PSEUDONYM, "regex": PSEUDONYM_PATTERN}, "fail",
-              _matches(S.AUTHOR_PSEUDONYM, PSEUDONYM_PATTERN)),
+              {"column": S.AUTHOR_PSEUDONYM, "regex": PSEUDONYM_PATTERN}, "fail"),
         Check("no_raw_email_in_text", "ExpectColumnValuesToNotMatchRegex",
-              {"column": S.TEXT, "regex": RAW_EMAIL}, "quarantine", _not_matches(S.TEXT, RAW_EMAIL)),
-        Check("no_raw_card_in_text", "ExpectColumnValuesToNotMatchRegex",
-              {"column": S.TEXT, "regex": RAW_CARD}, "warn", _not_matches(S.TEXT, RAW_CARD)),
-        Check("lang_code", "ExpectColumnValuesToMatchRegex",
-              {"column": S.LANG, "regex": "^([a-z]{2,3})$"}, "warn", _matches(S.LANG, "^([a-z]{2,3})$")),
+              {"column": S.TEXT, "regex": RAW_EMAIL}, "quarantine"),
+        Check("no_raw_card_in_text", "ExpectColumnValuesToNotMatchRegex", {"column": S.TEXT, "regex": RAW_CARD}, "warn"),
+        Check("lang_code", "ExpectColumnValuesToMatchRegex", {"column": S.LANG, "regex": "^([a-z]{2,3})$"}, "warn"),
         Check("created_at_plausible", "ExpectColumnValuesToBeBetween",
-              {"column": S.CREATED_AT, "min_value": EARLIEST_POST, "max_value": latest}, "quarantine",
-              _between(S.CREATED_AT, EARLIEST_POST, latest)),
+              {"column": S.CREATED_AT, "min_value": EARLIEST_POST, "max_value": latest}, "quarantine"),
     ))
 
 
 def silver_edges_suite() -> Suite:
+    # Edges are kept or refused as a whole: the silver job routes no edge to a quarantine.
     return Suite("silver_edges", S.SILVER_EDGES, (
         Check("src_pseudonym_format", "ExpectColumnValuesToMatchRegex",
               {"column": S.EDGE_SRC, "regex": PSEUDONYM_PATTERN}, "fail"),
@@ -130,7 +132,7 @@ def silver_edges_suite() -> Suite:
               {"column": S.EDGE_DST, "regex": PSEUDONYM_PATTERN}, "fail"),
         Check("kind_known", "ExpectColumnValuesToBeInSet",
               {"column": S.EDGE_KIND, "value_set": list(S.EDGE_KINDS)}, "fail"),
-    ))
+    ), has_quarantine=False)
 
 
 def all_suites(now: datetime | None = None) -> tuple[Suite, ...]:

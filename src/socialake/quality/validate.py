@@ -3,12 +3,18 @@
 Results go to ops.validation_results (one row per check per run) and, when the lake is on a
 local filesystem, to GX Data Docs under <lake root>/_quality/data_docs (index.html), built
 from expectation and validation stores kept beside them so every run stays listed.
+
+Nothing persisted holds a row's value: a failing value can be a handle or a post's text, and
+these outputs are read by people who may not see either. GX is asked for counts only, and
+each result is reduced to counts, percentages and verdicts (`redact_result`) before it is
+written; GX's own store for validation results is in memory and dropped with the context.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import reduce
@@ -61,7 +67,16 @@ class ValidationOutcome:
         return line + (" -- " + "; ".join(details) if details else "") + (f"\n  data docs: {self.docs}" if self.docs else "")
 
 
+# BASIC with no sample: counts without collecting any failing value (a third of SUMMARY's Spark
+# jobs, measured). Richer formats only add value lists, which redact_result would drop anyway.
 COUNTS_ONLY = {"result_format": "BASIC", "partial_unexpected_count": 0}
+# The entries of a GX result that can be kept: counts and percentages, never values.
+KEPT_RESULT_FIELDS = ("element_count", "missing_count", "missing_percent", "unexpected_count", "unexpected_percent",
+                      "unexpected_percent_total", "unexpected_percent_nonmissing")
+KEPT_RESULTS_STORE = "kept_validation_results"  # file-backed, holds redacted results only
+TRACEBACK_NOT_KEPT = "(traceback not kept: it can quote row values)"
+_QUOTED = re.compile(r"'[^']*'")  # Spark quotes a value it could not use ('x' cannot be cast ...)
+
 
 def validate(lake: Lake, rows: DataFrame, suite: Suite, *, run_id: str) -> ValidationOutcome:
     """Validate `rows` (persist them first: GX reads them several times), record the results,
@@ -80,16 +95,18 @@ def validate(lake: Lake, rows: DataFrame, suite: Suite, *, run_id: str) -> Valid
         gx_suite.add_expectation(expectation)
     gx_suite = context.suites.add_or_update(gx_suite)
     definition = gx.ValidationDefinition(name=f"{suite.name}_validation", data=batch, suite=gx_suite)
-    # Counts only first (a third of SUMMARY's Spark jobs, measured); examples of failing values
-    # for the Data Docs are computed only when a check failed.
     result = definition.run(batch_parameters={"dataframe": rows}, result_format=COUNTS_ONLY)
-    if not result.success:
-        result = definition.run(batch_parameters={"dataframe": rows}, result_format="SUMMARY")
+    for check_result in result.results:
+        redact_result(check_result)
 
     by_name = {check.name: check for check in suite.checks}
     results = tuple(_check_result(r, by_name) for r in result.results)
     docs = None
     if quality_dir is not None:
+        kept = context.stores[KEPT_RESULTS_STORE]
+        _redact_kept_results(kept)
+        for key in context.validation_results_store.list_keys():  # this run's result, the only one
+            kept.set(key, result)
         urls = context.build_data_docs(site_names=["socialake"])
         docs = urls.get("socialake")
     outcome = ValidationOutcome(suite.name, suite.table, all(r.success for r in results), results, docs)
@@ -107,13 +124,52 @@ def split_by_quarantine(rows: DataFrame, suite: Suite, outcome: ValidationOutcom
     """(rows to keep, rows to quarantine with `_failed_check` naming the first check they fail).
     Only quarantine-action checks that failed are applied; passing checks cost nothing."""
     failed = {r.check for r in outcome.failed if r.action == "quarantine"}
-    checks: list[Check] = [c for c in suite.checks if c.name in failed and c.row_condition is not None]
+    checks: list[Check] = [c for c in suite.checks if c.name in failed and c.row_level]
     if not checks:
         return rows, rows.limit(0).withColumn(FAILED_CHECK, F.lit(None).cast("string"))
     reason = reduce(lambda acc, c: acc.when(~c.passing(), F.lit(c.name)),
                     checks[1:], F.when(~checks[0].passing(), F.lit(checks[0].name)))
     tagged = rows.withColumn(FAILED_CHECK, reason)
     return tagged.where(F.col(FAILED_CHECK).isNull()).drop(FAILED_CHECK), tagged.where(F.col(FAILED_CHECK).isNotNull())
+
+
+def redact_result(result) -> None:
+    """Reduce one GX expectation result, in place, to what may be persisted: counts, percentages,
+    a numeric observed value (a row count), and exception messages with quoted literals masked.
+    Drops value lists (partial_unexpected_list/_counts/_index_list, unexpected_list, ...),
+    non-numeric observed values (most common values, distinct values, a max timestamp) and
+    tracebacks."""
+    details = result.result or {}
+    kept = {name: details[name] for name in KEPT_RESULT_FIELDS if name in details}
+    if "observed_value" in details:
+        observed = details["observed_value"]
+        kept["observed_value"] = observed if isinstance(observed, (int, float)) else None
+    result.result = kept
+    info = result.exception_info or {}
+    for item in ([info] if "raised_exception" in info else list(info.values())):
+        if isinstance(item, dict):
+            if item.get("exception_message"):
+                item["exception_message"] = redact_message(item["exception_message"])
+            if item.get("exception_traceback"):
+                item["exception_traceback"] = TRACEBACK_NOT_KEPT
+
+
+def redact_message(message: str) -> str:
+    """An error message with every single-quoted literal masked (Spark quotes the value it
+    could not use there; names of columns and types are in backticks or double quotes)."""
+    return _QUOTED.sub("'…'", message)
+
+
+def _redact_kept_results(kept) -> None:
+    """Rewrite, redacted, any kept result that still holds more than redact_result keeps (earlier
+    versions kept samples of failing values; the docs re-render every kept result)."""
+    for key in kept.list_keys():
+        earlier = kept.get(key)
+        before = earlier.to_json_dict()
+        for check_result in earlier.results:
+            redact_result(check_result)
+        if earlier.to_json_dict() != before:
+            kept.set(key, earlier)
 
 
 def _check_result(result, by_name: dict[str, Check]) -> CheckResult:
@@ -162,8 +218,10 @@ def _context_config(quality_dir: Path | None):
         return DataContextConfig(store_backend_defaults=defaults, data_docs_sites={},
                                  progress_bars=ProgressBarsConfig(globally=False), analytics_enabled=False)
     stores = dict(defaults.stores)
-    # File-backed stores beside the docs: a rebuild keeps every earlier run's pages.
-    stores[defaults.validation_results_store_name] = {
+    # File-backed stores beside the docs: a rebuild keeps every earlier run's pages. GX writes
+    # each raw result to its validation results store (left in memory); validate() copies it
+    # to the kept store only once redacted, and the docs are built from that one.
+    stores[KEPT_RESULTS_STORE] = {
         "class_name": "ValidationResultsStore",
         "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(quality_dir / "validations")},
     }
@@ -176,6 +234,8 @@ def _context_config(quality_dir: Path | None):
         "class_name": "SiteBuilder",
         "show_how_to_buttons": False,
         "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        "site_section_builders": {"validations": {"source_store_name": KEPT_RESULTS_STORE},
+                                  "profiling": {"source_store_name": KEPT_RESULTS_STORE}},
         "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(quality_dir / "data_docs")},
     }
     return DataContextConfig(store_backend_defaults=defaults, stores=stores, data_docs_sites={"socialake": site},

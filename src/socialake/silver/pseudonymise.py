@@ -23,11 +23,11 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from socialake.config import ConfigError
+from socialake.schemas import PSEUDONYM_PATTERN
 
 SECRET_VARIABLE = "SOCIALAKE_PSEUDONYM_SECRET"
 SECRET_FILE_VARIABLE = "SOCIALAKE_PSEUDONYM_SECRET_FILE"
 MIN_SECRET_BYTES = 16
-PSEUDONYM_PATTERN = r"^u_[0-9a-f]{32}$"
 ERASED = "u_erased"  # what an erased account's pseudonym becomes in other people's rows
 _SEPARATOR = "\x1f"
 

@@ -8,8 +8,8 @@ import re
 import pytest
 
 from socialake.config import ConfigError
+from socialake.schemas import PSEUDONYM_PATTERN
 from socialake.silver.pseudonymise import (
-    PSEUDONYM_PATTERN,
     PseudonymKey,
     account_pseudonym,
     load_key,
