@@ -23,6 +23,7 @@ area too (the report says so).
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
@@ -119,7 +120,12 @@ def erase_subject(lake: Lake, *, key: PseudonymKey, platform: str, author_id: st
             removed, changed = _erase_from_table(lake, declared, pseudonyms, own_posts, run_id)
             deleted[declared.name], rewritten[declared.name] = removed, changed
 
-    touched = [t for t in set(deleted) | set(rewritten) if deleted.get(t) or rewritten.get(t)]
+    exports = _erase_from_exports(lake.cfg.root, pseudonyms)
+    if exports:
+        rewritten["_exports (GEXF files)"] = exports
+
+    touched = [t for t in set(deleted) | set(rewritten) if (deleted.get(t) or rewritten.get(t)) and "." in t
+               and not t.startswith("_")]
     vacuumed = sum(len(lake.vacuum(t, retention_hours=0, run_id=run_id)) for t in touched)
     _record_erasure(lake, key, pseudonyms, platform, deleted, run_id)
     return PrivacyReport(
@@ -220,6 +226,26 @@ def _erase_from_table(lake: Lake, declared: catalog.Table, pseudonyms: list[str]
     rewritten = frame.where(~gone).select(*[scrub(c) if c in others else F.col(c) for c in frame.columns])
     lake.write(declared.name, rewritten, mode="overwrite", run_id=run_id, operation="ERASURE")
     return int(counts["gone"] or 0), int(counts["naming"] or 0)
+
+
+def _erase_from_exports(root: str, pseudonyms: list[str]) -> int:
+    """Remove the subject's nodes (and their edges) from the GEXF exports of a local lake;
+    returns how many files were rewritten."""
+    if "://" in root or not Path(root, "_exports").is_dir():
+        return 0
+    import networkx as nx
+
+    changed = 0
+    for path in sorted(Path(root, "_exports").glob("*.gexf")):
+        if not any(p in path.read_text(encoding="utf-8") for p in pseudonyms):
+            continue
+        graph = nx.read_gexf(path)
+        graph.remove_nodes_from([n for n in list(graph.nodes) if n in pseudonyms])
+        nx.write_gexf(graph, path)
+        if any(p in path.read_text(encoding="utf-8") for p in pseudonyms):
+            raise RuntimeError(f"{path} still names an erased pseudonym after rewriting: delete the file")
+        changed += 1
+    return changed
 
 
 def erasure_token(key: PseudonymKey, pseudonym: str) -> str:
