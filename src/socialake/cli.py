@@ -413,8 +413,7 @@ def _optimize(args: argparse.Namespace) -> int:
 def _guard(work: Callable[..., int]) -> Callable[..., int]:
     """Turn the lake's and ingest's expected failures into one-line messages."""
     from socialake.bronze.ingest import ReconciliationError
-    from socialake.lake import LakeError
-    from socialake.lake.base import ConcurrentWriteError
+    from socialake.lake import ConcurrentWriteError, LakeError
 
     def guarded(spark, lake) -> int:
         try:

@@ -371,7 +371,7 @@ class EmbeddingsConfig(_Section):
 
 class GraphConfig(_Section):
     driver_max_edges: Count = 5_000_000  # above this, communities and PageRank run on Spark
-    resolution: Number = 10.0            # Leiden (modularity) resolution; FINDINGS: ~10 keeps small groups
+    resolution: Number = 10.0            # Leiden (modularity) resolution; 10 keeps small groups (NMI 0.78 vs 0.37 at 1, docs/measurements/gold.md)
     min_weight: Count = 1                # ignore author pairs with fewer interactions
     label_propagation_iterations: Count = 15
     pagerank_iterations: Count = 20

@@ -7,6 +7,7 @@ from pyspark.sql import SparkSession
 from socialake.config import Config
 from socialake.lake.base import (
     CommitResult,
+    ConcurrentWriteError,
     HistoryEntry,
     Lake,
     LakeError,
@@ -16,7 +17,7 @@ from socialake.lake.base import (
 )
 from socialake.session import engines_for
 
-__all__ = ["CommitResult", "HistoryEntry", "Lake", "LakeError", "TableNotFoundError", "open_lake",
+__all__ = ["CommitResult", "ConcurrentWriteError", "HistoryEntry", "Lake", "LakeError", "TableNotFoundError", "open_lake",
            "spark_to_arrow_schema", "table_path"]
 
 
