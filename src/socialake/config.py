@@ -304,8 +304,8 @@ def _known_checks(actions: Mapping[str, str]) -> Mapping[str, str]:
     row_level: dict[str, list[tuple[str, bool]]] = {}  # check name -> [(suite, row-level?)]
     for suite in suites:
         for check in suite.checks:
-            row_level.setdefault(check.name, []).append((suite.name, check.row_condition is not None))
-            row_level.setdefault(f"{suite.name}.{check.name}", []).append((suite.name, check.row_condition is not None))
+            row_level.setdefault(check.name, []).append((suite.name, check.row_level and suite.has_quarantine))
+            row_level.setdefault(f"{suite.name}.{check.name}", []).append((suite.name, check.row_level and suite.has_quarantine))
     for name, action in actions.items():
         where = f"quality.actions.{name}"
         if action not in QUALITY_ACTIONS:

@@ -127,8 +127,11 @@ def test_quality_actions_are_checked_against_the_suites():
         "quality.actions.lang_code is 'drop': set it to one of warn, quarantine, fail")
     # quarantine needs failing rows: refused at load for a table-level check, not mid-run
     assert "is a table-level check" in refused(quality={"actions": {"post_key_unique": "quarantine"}})
-    assert "silver_posts.platform_known is a table-level check" in refused(
-        quality={"actions": {"platform_known": "quarantine"}})
+    assert "silver_edges.kind_known is a table-level check" in refused(   # edges have no quarantine table
+        quality={"actions": {"kind_known": "quarantine"}})
+    # platform_known is a row check in both post suites (its Spark twin is derived from the GX one)
+    assert load_config("test", environ={}, overrides={"quality": {"actions": {"platform_known": "quarantine"}}}
+                       ).quality.actions["platform_known"] == "quarantine"
     assert refused(quality={"actions": {"silver_edges.nope": "warn"}}).startswith("unknown quality check")
     cfg = load_config("test", environ={}, overrides={"quality": {"actions": {
         "no_raw_card_in_text": "quarantine", "silver_posts.lang_code": "fail", "bronze_posts.platform_known": "warn"}}})
