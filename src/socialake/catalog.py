@@ -17,7 +17,8 @@ from pyspark.sql.types import (ArrayType, BinaryType, BooleanType, DataType, Dat
 from socialake import schemas as S
 
 LAYERS = ("bronze", "silver", "gold", "ops")
-WRITE_MODES = ("append", "merge", "overwrite")   # merge: insert or replace by key
+# merge: by key, rows whose key is already in the table are not written again (Delta MERGE)
+WRITE_MODES = ("append", "merge", "overwrite")
 
 
 @dataclass(frozen=True)
@@ -403,7 +404,7 @@ embedding_dim | int | its dimension
 )
 
 GOLD_TOPICS = Table(
-    S.GOLD_TOPICS, "one row per topic model x topic x term: the history of topics across model versions",
+    S.GOLD_TOPICS, "one row per gold run x topic x term: the history of topics across runs",
     _columns("""
 topic_id | int | the topic
 term_rank | int | 0 = the weightiest term
@@ -411,7 +412,8 @@ term | string | the term
 weight | double | its weight in the topic
 topic_model | string | the registered topic model version
 """ + LINEAGE),
-    key=("topic_model", "topic_id", "term_rank"), mode="merge",
+    # appended per gold run today (a retried run repeats its rows); merged by key with the gold runner
+    key=("gold_run_id", "topic_id", "term_rank"), mode="append",
 )
 
 GOLD_COMMUNITIES = Table(
