@@ -120,17 +120,15 @@ def erase_subject(lake: Lake, *, key: PseudonymKey, platform: str, author_id: st
             deleted[declared.name], rewritten[declared.name] = removed, changed
 
     exports = _erase_from_exports(lake.cfg.root, pseudonyms)
-    if exports:
-        rewritten["_exports (GEXF files)"] = exports
 
-    touched = [t for t in set(deleted) | set(rewritten) if (deleted.get(t) or rewritten.get(t)) and "." in t
-               and not t.startswith("_")]
+    touched = [t for t in set(deleted) | set(rewritten) if deleted.get(t) or rewritten.get(t)]
     vacuumed = sum(len(lake.vacuum(t, retention_hours=0, run_id=run_id)) for t in touched)
     _record_erasure(lake, key, pseudonyms, platform, deleted, run_id)
     return PrivacyReport(
         action=f"erasure of one {platform} account ({len(pseudonyms)} pseudonym(s))",
         deleted=deleted, rewritten=rewritten, vacuumed_files=vacuumed,
-        note="delete the subject's records from the landing area too, or a re-ingest brings them back",
+        note=(f"{exports} GEXF export(s) rewritten without the subject; " if exports else "")
+        + "delete the subject's records from the landing area too, or a re-ingest brings them back",
     )
 
 
