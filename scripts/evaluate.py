@@ -33,10 +33,10 @@ Row = tuple[str, str, str, float, str]  # area, dataset, metric, value, note
 
 
 def sentiment_rows(spark, cfg, tracker, data: Path) -> list[Row]:
-    from socialake.gold.job import train_sentiment
+    from socialake.models.sentiment import train
 
     with tracker.run("evaluate-sentiment", nested=True):
-        candidates = train_sentiment(spark, cfg, tracker, data_dir=str(data / "sentiment"))
+        candidates = train(spark, cfg, tracker, data_dir=str(data / "sentiment")).candidates
     rows: list[Row] = []
     for c in candidates:
         note = "held-out 40% of TweetEval validation"
@@ -62,11 +62,9 @@ def topic_rows(spark, cfg, data: Path) -> list[Row]:
         k = len(set(labels))
         frame = spark.createDataFrame(pd.DataFrame({"post_key": [str(i) for i in range(len(labels))],
                                                     "text": texts[: len(labels)]}))
-        params = topics.TopicParams(k=k, max_iterations=t.max_iterations, subsampling_rate=t.subsampling_rate,
-                                    vocab_size=t.vocab_size, min_df=2, max_df=t.max_df, stop_words=("english",),
-                                    seed=t.seed)
+        params = t.model_copy(update={"min_df": 2, "stop_words": ("english",)})
         started = time.perf_counter()
-        model = topics.fit_topic_model(params, frame)
+        model = topics.fit_topic_model(params, frame, k=k)
         assigned = topics.assign_topics(model, frame).select("post_key", "topic_id").toPandas()
         seconds = time.perf_counter() - started
         assigned = assigned.dropna()

@@ -404,7 +404,7 @@ embedding_dim | int | its dimension
 )
 
 GOLD_TOPICS = Table(
-    S.GOLD_TOPICS, "one row per gold run x topic x term: the history of topics across runs",
+    S.GOLD_TOPICS, "one row per topic model version x topic x term: the history of the topic models gold applied",
     _columns("""
 topic_id | int | the topic
 term_rank | int | 0 = the weightiest term
@@ -412,8 +412,7 @@ term | string | the term
 weight | double | its weight in the topic
 topic_model | string | the registered topic model version
 """ + LINEAGE),
-    # appended per gold run today (a retried run repeats its rows); merged by key with the gold runner
-    key=("gold_run_id", "topic_id", "term_rank"), mode="append",
+    key=("topic_model", "topic_id", "term_rank"), mode="merge",
 )
 
 GOLD_COMMUNITIES = Table(
@@ -511,11 +510,35 @@ rows_deleted | bigint | rows deleted in all tables
     key=("erasure_token",), mode="append",
 )
 
+OPS_RUNS = Table(
+    "ops.runs", "the run ledger: one row per job run and per product in it (what ran, on which inputs, "
+    "producing which versions)",
+    _columns("""
+run_id | string | the job run
+job | string | the job (gold)
+product | string | the product, or * for the job's own row
+status | string | succeeded, failed or skipped (already done by an earlier run)
+started_at | timestamp | when it started
+finished_at | timestamp | when it ended
+seconds | double | how long it took
+inputs | array<struct<table_name:string,version:bigint>> | the tables read and their versions (-1: not there yet)
+outputs | array<struct<table_name:string,version:bigint,rows:bigint>> | the tables written, the version written (null: nothing new to merge) and rows written
+config_hash | string | fingerprint of the product's config section
+models | array<struct<kind:string,version:string,label:string>> | the model versions applied
+metrics | array<struct<name:string,value:double>> | the product's metrics (also in MLflow)
+params | array<struct<name:string,value:string>> | the product's parameters (also in MLflow)
+files | array<string> | files written (e.g. the GEXF export)
+mlflow_run_id | string | the job run's MLflow run
+note | string | why it was skipped, or the error (first line, quoted values masked)
+"""),
+    key=("run_id", "job", "product"), mode="append", time_column="started_at",
+)
+
 TABLES: dict[str, Table] = {t.name: t for t in (
     BRONZE_POSTS, BRONZE_QUARANTINE, SILVER_POSTS, SILVER_EDGES, SILVER_TOMBSTONES, SILVER_QUARANTINE,
     GOLD_FACT_POSTS, GOLD_FACT_INTERACTIONS, GOLD_DIM_AUTHOR, GOLD_DIM_TOPIC, GOLD_DIM_DATE, GOLD_DAILY,
     GOLD_POST_SENTIMENT, GOLD_POST_TOPICS, GOLD_POST_EMBEDDINGS, GOLD_TOPICS, GOLD_COMMUNITIES, GOLD_TRENDS,
-    GOLD_ALERTS, GOLD_COORDINATION, OPS_VALIDATION_RESULTS, OPS_ERASURES)}
+    GOLD_ALERTS, GOLD_COORDINATION, OPS_VALIDATION_RESULTS, OPS_ERASURES, OPS_RUNS)}
 
 
 def table(name: str) -> Table:

@@ -55,11 +55,17 @@ def _parser() -> argparse.ArgumentParser:
                                                 "coordination, BI tables (tracked in MLflow)"))
     gold.add_argument("--run-id", help="run id to record (default: generated)")
     gold.add_argument("--retrain-sentiment", action="store_true",
-                      help="train and compare the sentiment candidates again, and promote the best")
+                      help="train the sentiment candidates again; the best replaces production only if it wins "
+                           "by gold.sentiment.promote_margin on the same held-out split")
+    gold.add_argument("--only", help="comma-separated products to run, with what they depend on: "
+                                     "sentiment, topics, embeddings, coordination, graph, star, trends")
+    gold.add_argument("--refit", help="comma-separated models to refit now whatever their refit rule says: topics")
 
     train = with_env(sub.add_parser("train-sentiment", help="train, evaluate and register the sentiment candidates"))
     train.add_argument("--data", help="folder with tweeteval-val/ and vader-tweets/ (default: the copies shipped "
                                       "with socialake)")
+    train.add_argument("--force", action="store_true",
+                       help="promote the best candidate even if it does not beat the production model")
 
     similar = with_env(sub.add_parser("similar", help="posts most like a given post (gold.post_embeddings)"))
     similar.add_argument("--post-key", required=True, help="e.g. x:1740700559964374835 (see gold.fact_posts)")
@@ -201,13 +207,24 @@ def _silver(args: argparse.Namespace) -> int:
 
 
 def _gold(args: argparse.Namespace) -> int:
-    from socialake.gold import job as gold_job
+    from socialake.gold import runner
+    from socialake.models import MODEL_KINDS
 
     cfg = _config(args, **({"gold__sentiment": {"model": "retrain"}} if args.retrain_sentiment else {}))
+    only = [p.strip() for p in args.only.split(",") if p.strip()] if args.only else None
+    refit = [m.strip() for m in args.refit.split(",") if m.strip()] if args.refit else []
+    try:
+        runner.plan(cfg, only)
+    except runner.PlanError as exc:
+        raise UsageError(str(exc)) from None
+    for kind in refit:
+        if kind != "topics":
+            raise UsageError(f"--refit {kind}: only the topic model is refitted by gold (models: "
+                             f"{', '.join(MODEL_KINDS)}); retrain sentiment with --retrain-sentiment or train-sentiment")
 
     def work(spark, lake) -> int:
-        engines = _analytics_engines(spark, cfg)
-        print(gold_job.run(spark, cfg, lake, run_id=args.run_id or new_run_id(), **engines).render())
+        print(runner.run(spark, cfg, lake, run_id=args.run_id or new_run_id(), only=only, refit=refit,
+                         engines=_analytics_engines(spark, cfg)).render())
         return EXIT_OK
 
     return _with_session(cfg, _guard(work))
@@ -217,11 +234,11 @@ def _analytics_engines(spark, cfg: Config) -> dict[str, str]:
     from socialake.session import engines_for
 
     engines = engines_for(spark, cfg)
-    return {"nlp_engine": engines.nlp, "graph_engine": engines.graph}
+    return {"nlp": engines.nlp, "graph": engines.graph}
 
 
 def _train_sentiment(args: argparse.Namespace) -> int:
-    from socialake.gold.job import train_sentiment
+    from socialake.models.sentiment import train
     from socialake.tracking import Tracker
 
     cfg = _config(args)
@@ -231,11 +248,19 @@ def _train_sentiment(args: argparse.Namespace) -> int:
     def work(spark, lake) -> int:
         tracker = Tracker(cfg)
         with tracker.run("train-sentiment"):
-            candidates = train_sentiment(spark, cfg, tracker, data_dir=args.data)
+            training = train(spark, cfg, tracker, data_dir=args.data, force=args.force)
         print(f"{'candidate':<22}{'macro recall':>14}{'accuracy':>10}{'r(VADER tweets)':>17}")
-        for c in candidates:
+        for c in training.candidates:
             print(f"{c.name:<22}{c.metrics['macro_recall']:>14.3f}{c.metrics['accuracy']:>10.3f}"
                   f"{c.metrics['vader_tweets_pearson']:>17.3f}")
+        if training.champion is not None:
+            print(f"{'production (before)':<22}{training.champion['macro_recall']:>14.3f}"
+                  f"{training.champion['accuracy']:>10.3f}{training.champion['vader_tweets_pearson']:>17.3f}")
+        verdict = ("promoted" if training.promoted else
+                   f"not promoted: it does not beat production by gold.sentiment.promote_margin "
+                   f"{cfg.gold.sentiment.promote_margin} (use --force to promote it anyway)")
+        print(f"best candidate: {training.best.name} ({cfg.tracking.model_prefix}-sentiment version "
+              f"{training.best_version}), {verdict}")
         version = tracker.production_version("sentiment")
         print(f"production: {cfg.tracking.model_prefix}-sentiment version {version[0] if version else '?'} "
               f"({tracker.store.tracking_uri})")
@@ -335,10 +360,10 @@ def _demo(args: argparse.Namespace) -> int:
         print()
         print(silver_job.run(spark, cfg, lake, run_id=new_run_id(), key=key).render())
         print()
-        from socialake.gold import job as gold_job
+        from socialake.gold import runner
         from socialake.sample.score import score
 
-        gold = gold_job.run(spark, cfg, lake, run_id=new_run_id(), **_analytics_engines(spark, cfg))
+        gold = runner.run(spark, cfg, lake, run_id=new_run_id(), engines=_analytics_engines(spark, cfg))
         print(gold.render())
         print()
         print(score(lake, data / "truth", key).render())

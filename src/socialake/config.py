@@ -235,8 +235,7 @@ class LanguageConfig(_Section):
 
 
 class NearDuplicatesConfig(_Section):
-    """silver.near_duplicates: the keyword arguments of silver.near_duplicates.NearDupParams
-    (same names and defaults; a unit test keeps them in step)."""
+    """silver.near_duplicates: what silver.near_duplicates.near_duplicate_clusters receives."""
 
     threshold: Annotated[StrictFloat, Field(gt=0, le=1), Fix("set a Jaccard similarity in (0, 1]")] = 0.6
     shingle_words: PositiveCount = 2
@@ -250,7 +249,7 @@ class NearDuplicatesConfig(_Section):
 
 class SilverConfig(_Section):
     """The YAML shape (minimise / language / near_duplicates), with the flat attributes the
-    silver job reads (followers, geo_decimals, ..., near_dup) as properties."""
+    silver job reads (followers, geo_decimals, ...) as properties."""
 
     minimise: MinimiseConfig = Field(default_factory=MinimiseConfig)
     language: LanguageConfig = Field(default_factory=LanguageConfig)
@@ -279,11 +278,6 @@ class SilverConfig(_Section):
     @property
     def min_lang_confidence(self) -> float:
         return self.language.min_confidence
-
-    @property
-    def near_dup(self) -> dict[str, Any]:
-        """NearDupParams(**near_dup)."""
-        return self.near_duplicates.model_dump()
 
 
 class RetentionConfig(_Section):
@@ -340,9 +334,14 @@ class SentimentConfig(_Section):
     vader_threshold: Number = 0.05
     test_fraction: Annotated[StrictFloat, Field(gt=0, lt=1), Fix("set it between 0 and 1")] = 0.4
     neutral_band: Number = 0.5    # VADER tweets' |human rating| below this counts as neutral in training
-    reg_param: Number = 0.0003
+    reg_param: Number = 0.0003    # measured on the TweetEval hold-out: 0.0001-0.0003 best (0.636)
     max_iter: Count = 100
+    num_features: PositiveCount = 1 << 16   # hashed uni- and bigram features of the learned candidates
+    vader_weight: Number = 3.0    # VADER's four scores are dense and few: scaled up to compete with n-grams
     seed: Count = 42
+    # a retrained best candidate replaces production only when its held-out macro recall is at
+    # least this much higher (the same split scores both); `train-sentiment --force` skips it
+    promote_margin: Annotated[StrictFloat, Field(ge=0, le=1), Fix("set a macro-recall margin in [0, 1], e.g. 0.005")] = 0.005
 
 
 class TopicsConfig(_Section):
@@ -362,6 +361,10 @@ class TopicsConfig(_Section):
     top_terms: Count = 10
     coherence_terms: Count = 10
     seed: Count = 42
+    # refit when this share of the posts is new since the last fit (or on `gold --refit topics`)
+    refit_share: Annotated[StrictFloat, Field(gt=0, le=1), Fix("set a share of posts in (0, 1], e.g. 0.25")] = 0.25
+    # a refitted model replaces production only when its NPMI on the same posts is this much higher
+    promote_margin: Annotated[StrictFloat, Field(ge=0, le=2), Fix("set an NPMI margin in [0, 2], e.g. 0.0")] = 0.0
 
 
 class EmbeddingsConfig(_Section):

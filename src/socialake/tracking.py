@@ -121,3 +121,15 @@ class Tracker:
 
     def set_model_version_tag(self, name: str, version: str, key: str, value: str) -> None:
         self.client.set_model_version_tag(f"{self.model_prefix}-{name}", version, key, value)
+
+    def registered_model_tags(self, name: str) -> dict[str, str]:
+        """Tags of the registered model `<prefix>-<name>` ({} when it is not registered yet)."""
+        from mlflow.exceptions import MlflowException
+
+        try:
+            return dict(self.client.get_registered_model(f"{self.model_prefix}-{name}").tags)
+        except MlflowException:
+            return {}
+
+    def set_registered_model_tag(self, name: str, key: str, value: str) -> None:
+        self.client.set_registered_model_tag(f"{self.model_prefix}-{name}", key, value)

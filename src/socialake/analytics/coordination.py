@@ -12,24 +12,15 @@ twenty accounts in two minutes (10/min) outranks six accounts in ten minutes (0.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql.window import Window
 
+from socialake.config import CoordinationConfig
+
 SIGNAL = "signal"
 GROUP = "group_key"
 MAX_EVIDENCE = 50
-
-
-@dataclass(frozen=True)
-class CoordinationParams:
-    min_accounts: int = 5
-    window_seconds: int = 600
-    url_window_seconds: int = 120
-    burst_posts: int = 20
-    burst_seconds: int = 600
 
 
 def _dense_groups(rows: DataFrame, *, signal: str, window_seconds: int, threshold: int, count_accounts: bool
@@ -62,7 +53,7 @@ def _dense_groups(rows: DataFrame, *, signal: str, window_seconds: int, threshol
                     "evidence"))
 
 
-def coordination_signals(posts: DataFrame, *, params: CoordinationParams) -> DataFrame:
+def coordination_signals(posts: DataFrame, *, params: CoordinationConfig) -> DataFrame:
     """posts: post_key, author_pseudonym, created_at, text, near_dup_cluster, urls ->
     signal, group_key, accounts, posts, first_at, last_at, span_seconds, score, evidence."""
     base = posts.where(F.col("author_pseudonym").isNotNull() & F.col("created_at").isNotNull())

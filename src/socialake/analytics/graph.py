@@ -13,7 +13,6 @@ Both return the same two frames: (author_pseudonym, community_id) and (author_ps
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 from pyspark.sql import DataFrame, SparkSession
@@ -156,7 +155,7 @@ def modularity(pairs: DataFrame, communities: DataFrame) -> float:
     return float(inside / m - spread)
 
 
-def write_gexf(nodes: pd.DataFrame, pairs: pd.DataFrame, path: str | Path) -> Path:
+def gexf_document(nodes: pd.DataFrame, pairs: pd.DataFrame) -> bytes:
     """GEXF 1.2 for Gephi: nodes (author_pseudonym + attribute columns), directed weighted edges
     among them."""
     import networkx as nx
@@ -169,7 +168,4 @@ def write_gexf(nodes: pd.DataFrame, pairs: pd.DataFrame, path: str | Path) -> Pa
     for src, dst, weight in pairs[["src", "dst", "weight"]].itertuples(index=False):
         if src in keep and dst in keep:
             graph.add_edge(src, dst, weight=float(weight))
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    nx.write_gexf(graph, target)
-    return target
+    return ("\n".join(nx.generate_gexf(graph)) + "\n").encode("utf-8")

@@ -28,6 +28,8 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.types import DoubleType, StructField, StructType
 
+from socialake.config import SentimentConfig
+
 LABELS = ("negative", "neutral", "positive")  # index = class id of the learned models
 SENTIMENT_LABEL = "sentiment_label"
 SENTIMENT_SCORE = "sentiment_score"
@@ -116,16 +118,6 @@ class ProbabilityToLabel(Transformer, DefaultParamsReadable, DefaultParamsWritab
                 .drop(*self.getOrDefault(self.dropCols), "rawPrediction", "probability", "prediction"))
 
 
-@dataclass(frozen=True)
-class LearnedParams:
-    """Hyper-parameters of the learned candidates (conf: gold.sentiment)."""
-
-    num_features: int = 1 << 16
-    reg_param: float = 0.0003  # measured on the TweetEval hold-out: 0.0001-0.0003 best (0.636)
-    max_iter: int = 100
-    vader_weight: float = 3.0  # VADER features are dense and few: scaled up to compete with n-grams
-
-
 def vader_model(spark: SparkSession, *, text_col: str = "text", threshold: float = 0.05) -> PipelineModel:
     """The lexicon baseline as a (fitted, parameter-free) PipelineModel."""
     return Pipeline(stages=[VaderFeatures(inputCol=text_col), CompoundToLabel(threshold=threshold),
@@ -146,7 +138,7 @@ class _DropColumns(Transformer, DefaultParamsReadable, DefaultParamsWritable):
         return dataset.drop(*self.getOrDefault(self.cols))
 
 
-def learned_pipeline(*, with_vader: bool, params: LearnedParams = LearnedParams(), text_col: str = "text",
+def learned_pipeline(*, with_vader: bool, params: SentimentConfig = SentimentConfig(), text_col: str = "text",
                      label_col: str = "label", weight_col: str = "weight") -> Pipeline:
     """Word uni- and bigram TF-IDF (+ VADER's four scores when `with_vader`) -> multinomial
     logistic regression. Fit on rows with `label` (class id, LABELS order) and `weight`."""
@@ -292,7 +284,7 @@ class Candidate:
     metrics: dict[str, float]
 
 
-def train_candidates(spark: SparkSession, splits: Splits, *, params: LearnedParams = LearnedParams(),
+def train_candidates(spark: SparkSession, splits: Splits, *, params: SentimentConfig = SentimentConfig(),
                      vader_threshold: float = 0.05) -> list[Candidate]:
     """Fit and evaluate every candidate on the same splits: the VADER baseline, TF-IDF logistic
     regression, and TF-IDF + VADER features logistic regression."""

@@ -9,7 +9,6 @@ Fitting (`fit_topic_model`) is kept apart from applying (`assign_topics`).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 from pyspark import StorageLevel
 from pyspark.ml import Pipeline, PipelineModel
@@ -19,6 +18,7 @@ from pyspark.ml.functions import vector_to_array
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
+from socialake.config import TopicsConfig
 from socialake.schemas import TEXT
 
 TOPIC_ID = "topic_id"
@@ -31,18 +31,6 @@ _COUNTS = "_topic_counts"
 _NOISE = r"https?://[^ ]+|[@#]?u_[0-9a-f]{32}|at://[^ ]+"
 
 
-@dataclass(frozen=True)
-class TopicParams:
-    k: int
-    max_iterations: int = 50
-    subsampling_rate: float = 0.2
-    vocab_size: int = 5000
-    min_df: int = 5
-    max_df: float = 0.3
-    stop_words: tuple[str, ...] = ("english",)
-    seed: int = 42
-
-
 def stop_words(languages: tuple[str, ...]) -> list[str]:
     """Spark's bundled stop-word lists for `languages`, plus social-media filler."""
     words: set[str] = {"rt", "amp", "via", "lol", "tbh", "imo", "just", "like", "get", "got", "one", "today"}
@@ -51,8 +39,8 @@ def stop_words(languages: tuple[str, ...]) -> list[str]:
     return sorted(words)
 
 
-def topic_pipeline(params: TopicParams) -> Pipeline:
-    """text -> cleaned tokens -> counts -> LDA. The fitted PipelineModel is what MLflow logs."""
+def topic_pipeline(params: TopicsConfig, *, k: int) -> Pipeline:
+    """text -> cleaned tokens -> counts -> LDA with `k` topics (params.k may be null: a sweep). The fitted PipelineModel is what MLflow logs."""
     clean = SQLTransformer(statement=f"SELECT *, regexp_replace(coalesce(text, ''), '{_NOISE}', ' ') "
                                      f"AS _topic_text FROM __THIS__")
     tokens = RegexTokenizer(inputCol="_topic_text", outputCol="_topic_tokens", pattern=r"\p{L}{3,}", gaps=False,
@@ -63,7 +51,7 @@ def topic_pipeline(params: TopicParams) -> Pipeline:
                                  minDF=float(params.min_df),
                                  # Spark reads maxDF >= 1 as a count of posts: a share of 1.0 means no limit
                                  maxDF=params.max_df if params.max_df < 1 else float(2**62))
-    lda = LDA(k=params.k, maxIter=params.max_iterations, optimizer="online", seed=params.seed,
+    lda = LDA(k=k, maxIter=params.max_iterations, optimizer="online", seed=params.seed,
               featuresCol=_COUNTS, topicDistributionCol=TOPIC_DISTRIBUTION,
               learningOffset=1024.0, subsamplingRate=params.subsampling_rate, optimizeDocConcentration=True)
     return Pipeline(stages=[clean, tokens, remover, vectorizer, lda])
@@ -91,11 +79,11 @@ def _stable_layout(corpus: DataFrame) -> DataFrame:
     return corpus.repartition(FIT_PARTITIONS, key).sortWithinPartitions(key, F.col(TEXT))
 
 
-def fit_topic_model(params: TopicParams, corpus: DataFrame) -> PipelineModel:
+def fit_topic_model(params: TopicsConfig, corpus: DataFrame, *, k: int) -> PipelineModel:
     """Fit topic_pipeline on `corpus` (a `text` column). The term counts are computed once and
     kept while LDA runs: online LDA samples its mini-batches from its input on every step, which
     would otherwise re-tokenise the corpus `max_iterations` times."""
-    stages = topic_pipeline(params).getStages()
+    stages = topic_pipeline(params, k=k).getStages()
     corpus = _stable_layout(corpus)
     features = Pipeline(stages=stages[:-1]).fit(corpus)
     counts = features.transform(corpus).select(_COUNTS).persist(StorageLevel.MEMORY_AND_DISK)

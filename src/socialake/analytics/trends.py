@@ -10,26 +10,18 @@ so a quiet series does not alert on a handful of posts).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql.types import DoubleType, LongType, StringType, StructField, StructType, TimestampType
 
+from socialake.config import TrendsConfig
+
 DIMENSION = "dimension"   # all | topic | hashtag | keyword
 VALUE = "value"
 BUCKET = "bucket"         # hour | day
 BUCKET_START = "bucket_start"
-
-
-@dataclass(frozen=True)
-class SpikeParams:
-    baseline_hours: int = 72
-    min_posts: int = 20
-    z_threshold: float = 6.0
-    ratio_threshold: float = 3.0
 
 
 def series_rows(posts: DataFrame, *, top_hashtags: int, watchlist: tuple[str, ...]) -> DataFrame:
@@ -77,7 +69,7 @@ _SPIKE_SCHEMA = StructType([
 ])
 
 
-def detect_spikes(hourly: DataFrame, *, params: SpikeParams) -> DataFrame:
+def detect_spikes(hourly: DataFrame, *, params: TrendsConfig) -> DataFrame:
     """Hourly series -> the hours that spike (schema _SPIKE_SCHEMA). Missing hours count as 0:
     each series is laid on the full hour grid of the data before the baseline is taken."""
     bounds = hourly.agg(F.min(BUCKET_START).alias("lo"), F.max(BUCKET_START).alias("hi")).collect()[0]
@@ -95,7 +87,7 @@ def detect_spikes(hourly: DataFrame, *, params: SpikeParams) -> DataFrame:
             .groupBy(DIMENSION, VALUE).applyInPandas(per_series, _SPIKE_SCHEMA))
 
 
-def spikes_in_series(counts: pd.Series, *, params: SpikeParams) -> pd.DataFrame:
+def spikes_in_series(counts: pd.Series, *, params: TrendsConfig) -> pd.DataFrame:
     """`counts` indexed by hour (complete grid) -> rows for the spiking hours: bucket_start,
     posts, baseline_median, baseline_mad, robust_z, ratio. The baseline is the `baseline_hours`
     hours before each hour (at least a quarter of it must exist)."""

@@ -19,11 +19,11 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from socialake import schemas as S
-from socialake.config import Config, ConfigError
+from socialake.config import Config, ConfigError, NearDuplicatesConfig
 from socialake.lake import Lake
 from socialake.quality.suites import silver_edges_suite, silver_posts_suite
 from socialake.quality.validate import FAILED_CHECK, ValidationOutcome, split_by_quarantine, validate
-from socialake.silver.near_duplicates import NearDupParams, near_duplicate_clusters
+from socialake.silver.near_duplicates import near_duplicate_clusters
 from socialake.silver.pseudonymise import PseudonymKey
 from socialake.silver.transforms import (
     SILVER_POSTS_SCHEMA,
@@ -80,13 +80,13 @@ class SilverReport:
         ])
 
 
-def policies(cfg: Config) -> tuple[MinimisationPolicy, LanguagePolicy, NearDupParams]:
+def policies(cfg: Config) -> tuple[MinimisationPolicy, LanguagePolicy, NearDuplicatesConfig]:
     silver = cfg.silver
     return (
         MinimisationPolicy(followers=silver.followers, geo_decimals=silver.geo_decimals, place=silver.place,
                            media=silver.media),
         LanguagePolicy(languages=silver.languages, min_confidence=silver.min_lang_confidence),
-        NearDupParams(**silver.near_dup),
+        silver.near_duplicates,
     )
 
 

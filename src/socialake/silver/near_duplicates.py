@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
 from typing import Iterator
 
 import numpy as np
@@ -47,19 +46,7 @@ _SPLIT = re.compile(r"[^\w@]+")
 _BATCH = 2_000  # texts per numpy block: bands*rows x shingles uint64 values stay ~25 MB
 
 
-@dataclass(frozen=True)
-class NearDupParams:
-    threshold: float = 0.6
-    shingle_words: int = 2
-    bands: int = 20
-    rows: int = 3
-    min_words: int = 5
-    seed: int = 42
-    max_iterations: int = 30
-    driver_max_pairs: int = 5_000_000
-
-
-def near_duplicate_clusters(posts: DataFrame, *, params: NearDupParams) -> DataFrame:
+def near_duplicate_clusters(posts: DataFrame, *, params: NearDuplicatesConfig) -> DataFrame:
     """(post_key, near_dup_cluster) for every post in a cluster of at least two posts (exact
     copies included); the cluster id is the smallest post_key in it. Reposts are ignored."""
     eligible = posts.where(F.col(S.CONTENT_HASH).isNotNull() & F.col(S.REPOST_OF_POST_KEY).isNull())
@@ -84,14 +71,14 @@ def near_duplicate_clusters(posts: DataFrame, *, params: NearDupParams) -> DataF
     return sized.where(F.col("_size") >= 2).select(S.POST_KEY, F.col("label").alias(S.NEAR_DUP_CLUSTER))
 
 
-def signatures(texts: DataFrame, *, params: NearDupParams, key: str = _REP, text: str = S.TEXT) -> DataFrame:
+def signatures(texts: DataFrame, *, params: NearDuplicatesConfig, key: str = _REP, text: str = S.TEXT) -> DataFrame:
     """(key, text) -> (_rep_key, _shingles: sorted distinct 64-bit shingle hashes, _bands: one
     64-bit value per LSH band). Texts with fewer than `min_words` words are left out."""
     fn = _signature_function(params, key, text)
     return texts.select(key, text).mapInArrow(fn, _SIGNED_SCHEMA)
 
 
-def _hash_functions(params: NearDupParams) -> tuple[np.ndarray, np.ndarray]:
+def _hash_functions(params: NearDuplicatesConfig) -> tuple[np.ndarray, np.ndarray]:
     """Seeded multiply-shift hash functions h(x) = (a*x + b) mod 2^64 >> 32, a odd."""
     rng = np.random.default_rng(params.seed)
     n = params.bands * params.rows
@@ -100,7 +87,7 @@ def _hash_functions(params: NearDupParams) -> tuple[np.ndarray, np.ndarray]:
     return a, b
 
 
-def _signature_function(params: NearDupParams, key: str, text: str):
+def _signature_function(params: NearDuplicatesConfig, key: str, text: str):
     a, b = _hash_functions(params)
 
     def sign(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
@@ -123,14 +110,14 @@ def _word_hash(word: str) -> int:
     return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")
 
 
-def shingle_hashes(text: str, params: NearDupParams, cache: dict[str, int] | None = None) -> np.ndarray | None:
+def shingle_hashes(text: str, params: NearDuplicatesConfig, cache: dict[str, int] | None = None) -> np.ndarray | None:
     """Sorted distinct 64-bit hashes of the text's word n-grams, or None if it has fewer than
     `min_words` words (one text; `shingle_and_sign` does the same for a whole block)."""
     _, flat, lengths = _block_shingles([text], params, {} if cache is None else cache)
     return flat if lengths.size else None
 
 
-def _block_shingles(texts: list, params: NearDupParams, cache: dict[str, int]
+def _block_shingles(texts: list, params: NearDuplicatesConfig, cache: dict[str, int]
                     ) -> tuple[list[int], np.ndarray, np.ndarray]:
     """For a block of texts: (indices of the texts kept, their sorted distinct shingle hashes
     concatenated, the number of shingles of each kept text). An n-gram's hash combines its
@@ -173,7 +160,7 @@ def _block_shingles(texts: list, params: NearDupParams, cache: dict[str, int]
     return kept, grams, np.bincount(gram_owner, minlength=len(kept)).astype(np.int64)
 
 
-def shingle_and_sign(keys: list, texts: list, params: NearDupParams, a: np.ndarray, b: np.ndarray,
+def shingle_and_sign(keys: list, texts: list, params: NearDuplicatesConfig, a: np.ndarray, b: np.ndarray,
                      cache: dict[str, int]) -> pa.RecordBatch | None:
     """One block of (key, text) -> a record batch of (_rep_key, _shingles, _bands)."""
     kept, flat, lengths = _block_shingles(texts, params, cache)
@@ -204,7 +191,7 @@ def _candidate_pairs(signed: DataFrame) -> DataFrame:
     return linked.where(F.col("a") != F.col("b")).distinct()
 
 
-def _verified_pairs(candidates: DataFrame, signed: DataFrame, params: NearDupParams) -> DataFrame:
+def _verified_pairs(candidates: DataFrame, signed: DataFrame, params: NearDuplicatesConfig) -> DataFrame:
     left = signed.select(F.col(_ID).alias("a"), F.col(_SHINGLES).alias("sa"))
     right = signed.select(F.col(_ID).alias("b"), F.col(_SHINGLES).alias("sb"))
     joined = candidates.join(left, "a").join(right, "b")
@@ -213,7 +200,7 @@ def _verified_pairs(candidates: DataFrame, signed: DataFrame, params: NearDupPar
     return joined.where(jaccard >= params.threshold).select("a", "b")
 
 
-def _connected_components(pairs: DataFrame, params: NearDupParams) -> DataFrame:
+def _connected_components(pairs: DataFrame, params: NearDuplicatesConfig) -> DataFrame:
     """(_rep_key, label: the smallest key of its component) for every key in a pair."""
     pairs = pairs.localCheckpoint()
     count = pairs.count()

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from socialake.analytics.coordination import CoordinationParams, coordination_signals
+from socialake.analytics.coordination import coordination_signals
+from socialake.config import CoordinationConfig
 
 T0 = datetime(2024, 1, 1, 12, 0, 0)
 SCHEMA = ("post_key string, author_pseudonym string, created_at timestamp, text string, near_dup_cluster string, "
           "urls array<string>")
-PARAMS = CoordinationParams(min_accounts=5, window_seconds=600, url_window_seconds=120, burst_posts=4,
+PARAMS = CoordinationConfig(min_accounts=5, window_seconds=600, url_window_seconds=120, burst_posts=4,
                             burst_seconds=60)
 
 

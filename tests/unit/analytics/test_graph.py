@@ -62,7 +62,8 @@ def test_weighted_pairs_counts_interactions(spark):
 def test_gexf_opens_in_networkx_with_attributes(tmp_path):
     nodes = pd.DataFrame({"author_pseudonym": ["a0", "a1", "b0"], "community_id": ["c0000", "c0000", "c0001"],
                           "pagerank": [0.5, 0.3, 0.2]})
-    path = graph.write_gexf(nodes, two_cliques(), tmp_path / "g.gexf")
+    path = tmp_path / "g.gexf"
+    path.write_bytes(graph.gexf_document(nodes, two_cliques()))
     loaded = nx.read_gexf(path)
     assert set(loaded.nodes) == {"a0", "a1", "b0"}
     assert set(loaded.edges) == {("a0", "a1"), ("a1", "a0"), ("a0", "b0")}

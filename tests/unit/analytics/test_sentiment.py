@@ -7,6 +7,7 @@ import pytest
 from pyspark.ml import PipelineModel
 
 from socialake.analytics import sentiment as st
+from socialake.config import SentimentConfig
 
 
 def test_macro_recall_is_the_mean_of_per_class_recall():
@@ -51,7 +52,7 @@ def test_learned_pipeline_learns_and_survives_save_and_load(spark, tmp_path):
     rows = [(f"{word} {filler}", label, 1.0) for label, word in ((0, "awful"), (1, "schedule"), (2, "brilliant"))
             for filler in ("today", "again", "here", "now", "then", "still")]
     train = spark.createDataFrame(rows, "text string, label int, weight double")
-    model = st.learned_pipeline(with_vader=True, params=st.LearnedParams(num_features=1 << 10, max_iter=50,
+    model = st.learned_pipeline(with_vader=True, params=SentimentConfig(num_features=1 << 10, max_iter=50,
                                                                          reg_param=0.001)).fit(train)
     probe = spark.createDataFrame([("so awful",), ("the schedule",), ("brilliant stuff",)], "text string")
     expected = {"so awful": "negative", "the schedule": "neutral", "brilliant stuff": "positive"}

@@ -7,6 +7,7 @@ import math
 import pytest
 
 from socialake.analytics import topics
+from socialake.config import TopicsConfig
 
 
 def test_topic_diversity():
@@ -20,8 +21,8 @@ CORPUS = (["match goal striker referee stadium"] * 30 + ["oven flour butter reci
 
 def test_lda_separates_two_topics_and_npmi_matches_hand_computation(spark):
     posts = spark.createDataFrame([(f"p{i}", t) for i, t in enumerate(CORPUS)], "post_key string, text string")
-    params = topics.TopicParams(k=2, max_iterations=50, min_df=2, max_df=1.0, subsampling_rate=1.0, seed=1)
-    model = topics.fit_topic_model(params, posts)
+    params = TopicsConfig(max_iterations=50, min_df=2, max_df=1.0, subsampling_rate=1.0, seed=1)
+    model = topics.fit_topic_model(params, posts, k=2)
     assigned = {r.post_key: r.topic_id for r in topics.assign_topics(model, posts).collect()}
     sports, food = assigned["p0"], assigned["p30"]
     assert sports != food
@@ -42,7 +43,7 @@ def test_lda_separates_two_topics_and_npmi_matches_hand_computation(spark):
 def test_urls_and_pseudonyms_never_become_terms(spark):
     text = "@u_0123456789abcdef0123456789abcdef see https://example.com/deadbeef match goal"
     posts = spark.createDataFrame([(f"p{i}", text) for i in range(5)], "post_key string, text string")
-    model = topics.fit_topic_model(topics.TopicParams(k=2, max_iterations=5, min_df=1, max_df=1.0), posts)
+    model = topics.fit_topic_model(TopicsConfig(max_iterations=5, min_df=1, max_df=1.0), posts, k=2)
     assert set(model.stages[-2].vocabulary) == {"see", "match", "goal"}
 
 

@@ -7,8 +7,9 @@ from datetime import datetime, timedelta
 import pandas as pd
 
 from socialake.analytics import trends
+from socialake.config import TrendsConfig
 
-PARAMS = trends.SpikeParams(baseline_hours=24, min_posts=20, z_threshold=6.0, ratio_threshold=3.0)
+PARAMS = TrendsConfig(baseline_hours=24, min_posts=20, z_threshold=6.0, ratio_threshold=3.0)
 
 
 def hours(values: list[int]) -> pd.Series:

@@ -4,7 +4,6 @@ with the attributes the jobs read."""
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import subprocess
 import sys
@@ -158,15 +157,6 @@ def test_sections_are_frozen_models_with_the_attributes_the_jobs_read():
     moved = cfg.model_copy(update={"lake": cfg.lake.model_copy(update={"root": "/elsewhere"})})
     assert moved.lake.root == "/elsewhere" and cfg.lake.root != "/elsewhere"
     assert SentimentConfig().model == "auto" and TopicsConfig(k=None).k is None
-
-
-def test_near_duplicate_settings_match_the_params_they_feed():
-    from socialake.silver.near_duplicates import NearDupParams
-
-    params = {f.name: f.default for f in dataclasses.fields(NearDupParams)}
-    assert NearDuplicatesConfig().model_dump() == params
-    cfg = load_config("test", environ={})
-    NearDupParams(**cfg.silver.near_dup)  # every key is a parameter
 
 
 def test_cli_exits_2_with_one_line_for_a_bad_setting(tmp_path):

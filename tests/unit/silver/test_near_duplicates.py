@@ -10,8 +10,8 @@ import pytest
 from pyspark.sql import Row
 from pyspark.testing import assertDataFrameEqual
 
+from socialake.config import NearDuplicatesConfig
 from socialake.silver.near_duplicates import (
-    NearDupParams,
     _components_on_driver,
     _components_on_spark,
     _hash_functions,
@@ -19,7 +19,7 @@ from socialake.silver.near_duplicates import (
     shingle_hashes,
 )
 
-PARAMS = NearDupParams()
+PARAMS = NearDuplicatesConfig()
 
 
 def bigrams(text: str) -> set[tuple[str, str]]:
@@ -55,7 +55,7 @@ def test_minhash_agreement_estimates_jaccard():
     Jaccard similarity: averaged over many pairs it must match the true mean closely."""
     rng = random.Random(11)
     vocab = [f"t{i}" for i in range(400)]
-    params = NearDupParams(bands=50, rows=4)
+    params = NearDuplicatesConfig(bands=50, rows=4)
     a_fn, b_fn = _hash_functions(params)
     errors = []
     for _ in range(150):

@@ -8,7 +8,8 @@ from pyspark.sql import Row
 from pyspark.sql import functions as F
 from pyspark.testing import assertDataFrameEqual
 
-from socialake.silver.near_duplicates import NearDupParams, near_duplicate_clusters
+from socialake.config import NearDuplicatesConfig
+from socialake.silver.near_duplicates import near_duplicate_clusters
 from socialake.silver.transforms import build_edges, content_hash, mark_exact_duplicates, resolve_versions
 
 CANDIDATES = ("post_key string, event_type string, _version_time timestamp, collected_at timestamp, "
@@ -65,7 +66,7 @@ def test_near_duplicates_cluster_copies_and_light_edits_only(spark):
         "post_key string, text string, repost_of_post_key string",
     ).withColumn("content_hash", content_hash(F.col("text")))
 
-    clusters = near_duplicate_clusters(posts, params=NearDupParams(threshold=0.7))
+    clusters = near_duplicate_clusters(posts, params=NearDuplicatesConfig(threshold=0.7))
 
     # x:2 changes the last of 13 words: 11 of 13 distinct word bigrams shared (Jaccard 0.85);
     # x:9 only adds punctuation (Jaccard 1); x:7 is unrelated; the repost x:8 is ignored
