@@ -223,18 +223,10 @@ def _gold(args: argparse.Namespace) -> int:
                              f"{', '.join(MODEL_KINDS)}); retrain sentiment with --retrain-sentiment or train-sentiment")
 
     def work(spark, lake) -> int:
-        print(runner.run(spark, cfg, lake, run_id=args.run_id or new_run_id(), only=only, refit=refit,
-                         engines=_analytics_engines(spark, cfg)).render())
+        print(runner.run(spark, cfg, lake, run_id=args.run_id or new_run_id(), only=only, refit=refit).render())
         return EXIT_OK
 
     return _with_session(cfg, _guard(work))
-
-
-def _analytics_engines(spark, cfg: Config) -> dict[str, str]:
-    from socialake.session import engines_for
-
-    engines = engines_for(spark, cfg)
-    return {"nlp": engines.nlp, "graph": engines.graph}
 
 
 def _train_sentiment(args: argparse.Namespace) -> int:
@@ -363,7 +355,7 @@ def _demo(args: argparse.Namespace) -> int:
         from socialake.gold import runner
         from socialake.sample.score import score
 
-        gold = runner.run(spark, cfg, lake, run_id=new_run_id(), engines=_analytics_engines(spark, cfg))
+        gold = runner.run(spark, cfg, lake, run_id=new_run_id())
         print(gold.render())
         print()
         print(score(lake, data / "truth", key).render())

@@ -93,6 +93,8 @@ def test_mlflow_has_the_runs_metrics_and_production_models(gold_run):
     run = tracker.client.get_run(report.mlflow_run_id)
     for metric in ("topics_npmi", "topics_diversity", "topics_log_perplexity", "modularity", "communities", "alerts"):
         assert metric in run.data.metrics, metric
+    # the run names the engines resolved for it and the graph product the algorithm that ran
+    assert run.data.params["engine_graph"] == "embedded" and run.data.params["graph_engine"] == "igraph"
     sentiment_version = tracker.production_version("sentiment")
     topics_version = tracker.production_version("topics")
     assert sentiment_version is not None and topics_version is not None
@@ -211,6 +213,56 @@ def test_a_changed_setting_reruns_that_product_and_its_readers_only(gold_run, sp
                         "topics": "skipped", "embeddings": "skipped", "coordination": "skipped",
                         "trends": "skipped"}, statuses
     assert Path(report.gexf).name.startswith("authors-top50-gold-3")
+
+
+PER_POST = {"sentiment": S.GOLD_POST_SENTIMENT, "topics": S.GOLD_POST_TOPICS, "embeddings": S.GOLD_POST_EMBEDDINGS}
+
+
+def test_gold_over_bronze_in_two_steps_equals_gold_over_all_of_it(gold_run, spark, tmp_path_factory):
+    """The sample's landing files ingested in two halves, silver and the per-post products run
+    after each, with the clean run's registry (same models). The second run computes only the
+    posts added or changed in silver; its per-post tables equal the clean run's; a third run
+    after a silver run with nothing new commits nothing."""
+    run_cfg, lake, _, sample = gold_run
+    clean_root = Path(lake.cfg.root)
+    files = sorted(p for p in (sample / "landing").rglob("*") if p.is_file())
+    root = tmp_path_factory.mktemp("gold_two_steps")
+    two_cfg = run_cfg.model_copy(update={
+        "lake": run_cfg.lake.model_copy(update={"root": str(root)}),
+        "tracking": run_cfg.tracking.model_copy(update={
+            "uri": f"sqlite:///{clean_root}/_mlflow/mlflow.db",
+            "artifact_root": (clean_root / "_mlflow" / "artifacts").as_uri()})})
+    steps = EmbeddedLake(spark, two_cfg.lake)
+    only = list(PER_POST)
+
+    def texts() -> dict[str, str | None]:
+        return {r[0]: r[1] for r in steps.read(S.SILVER_POSTS).select(S.POST_KEY, S.TEXT).collect()}
+
+    ingest.run(spark, two_cfg, steps, inputs=[p.as_uri() for p in files[::2]], run_id="two-b1")
+    silver_job.run(spark, two_cfg, steps, run_id="two-s1", key=KEY)
+    runner.run(spark, two_cfg, steps, run_id="two-g1", only=only)
+    first = texts()
+    ingest.run(spark, two_cfg, steps, inputs=[p.as_uri() for p in files[1::2]], run_id="two-b2")
+    silver_job.run(spark, two_cfg, steps, run_id="two-s2", key=KEY)
+    runner.run(spark, two_cfg, steps, run_id="two-g2", only=only)
+    second = texts()
+
+    assert sorted(second.items(), key=repr) == sorted(
+        (r[0], r[1]) for r in lake.read(S.SILVER_POSTS).select(S.POST_KEY, S.TEXT).collect()), \
+        "silver over two steps differs from silver over all of it"
+    changed = {k for k, text in second.items() if k not in first or first[k] != text}
+    assert 0 < len(changed) < len(second)
+    for product, table in PER_POST.items():
+        assert _comparable(steps, table) == _comparable(lake, table), table
+        by_run = {r[0]: r[1] for r in steps.read(table).select(S.POST_KEY, S.GOLD_RUN_ID).collect()}
+        assert {k for k, run in by_run.items() if run == "two-g2"} == changed, table
+        assert set(by_run.values()) == {"two-g1", "two-g2"}, table
+    assert _ledger(steps, "two-g2") == {"*": "succeeded", **{p: "succeeded" for p in PER_POST}}
+
+    before = {t: steps.version(t) for t in PER_POST.values()}
+    silver_job.run(spark, two_cfg, steps, run_id="two-s3", key=KEY)
+    runner.run(spark, two_cfg, steps, run_id="two-g3", only=only)
+    assert {t: steps.version(t) for t in PER_POST.values()} == before
 
 
 def every_string_under(root: Path) -> str:

@@ -22,4 +22,4 @@ def embed(inputs: Inputs) -> Output:
 PRODUCT = Product(
     name="embeddings", inputs=(S.SILVER_POSTS,), outputs=(S.GOLD_POST_EMBEDDINGS,), compute=embed,
     config=lambda cfg: cfg.gold.embeddings, enabled=lambda cfg: cfg.gold.embeddings.enabled,
-    description="one embedding vector per post (`socialake similar`)")
+    description="one embedding vector per post (`socialake similar`)", per_post=(S.GOLD_POST_EMBEDDINGS,))

@@ -48,10 +48,11 @@ class LedgerRow:
     def succeeded(cls, run_id: str, job: str, product: str, inputs: Mapping[str, int], config_hash: str,
                   model_versions: Mapping[str, str], mlflow_run_id: str, *, started_at: float,
                   outputs: Mapping[str, tuple[int | None, int]], metrics: Mapping[str, float],
-                  labels: Mapping[str, str], params: Mapping[str, str], files: list[str]) -> "LedgerRow":
+                  labels: Mapping[str, str], params: Mapping[str, str], files: list[str],
+                  note: str | None = None) -> "LedgerRow":
         return cls(run_id, job, product, SUCCEEDED, started_at, time.time(), dict(inputs), config_hash,
                    dict(model_versions), dict(labels), dict(outputs), dict(metrics), dict(params), tuple(files),
-                   mlflow_run_id)
+                   mlflow_run_id, note)
 
     @classmethod
     def skipped(cls, run_id: str, job: str, product: str, inputs: Mapping[str, int], config_hash: str,

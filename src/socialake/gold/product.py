@@ -59,3 +59,8 @@ class Product:
     config: Callable[[Config], Any] = lambda cfg: None   # the config section the product reads
     enabled: Callable[[Config], bool] = lambda cfg: True
     description: str = ""
+    # Outputs with one row per silver post (keyed by post_key) computed from that post's
+    # post_key and text alone: when the product's config and models are unchanged, the runner
+    # computes them only for posts added or whose text changed, and drops the rows of posts that
+    # left silver (gold/runner.py, "incremental").
+    per_post: tuple[str, ...] = ()

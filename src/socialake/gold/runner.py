@@ -8,6 +8,13 @@ metrics to the gold run's MLflow run, and appends its ledger row. A product whos
 successful ledger row has the same input versions, config and model versions is already done
 and is skipped; so a rerun after a crash resumes with the first product that had not finished,
 and a rerun with nothing new does nothing at all.
+
+Incremental: a product's per-post outputs (Product.per_post) are recomputed only for the silver
+posts added or whose text changed since the silver version of its last success, when its config
+and model versions are the same as then; rows of posts no longer in silver (deleted, erased,
+expired) are dropped. Kept rows keep the lineage of the run that computed them. Any other
+change (new model version, config, a per-post table missing, that silver version no longer
+readable) recomputes the whole table.
 """
 
 from __future__ import annotations
@@ -30,7 +37,7 @@ from socialake.gold import coordination, embeddings, graph, sentiment, star, top
 from socialake.gold.ledger import Ledger, LedgerRow
 from socialake.gold.product import Inputs, Output, Product
 from socialake.gold.report import GoldReport, build_report
-from socialake.lake import Lake
+from socialake.lake import Lake, LakeError
 from socialake.models import ModelContext, resolve
 from socialake.models import sentiment as sentiment_models
 from socialake.tracking import Tracker
@@ -80,10 +87,15 @@ def plan(cfg: Config, only: Sequence[str] | None = None, products: Sequence[Prod
 def run(spark: SparkSession, cfg: Config, lake: Lake, *, run_id: str, only: Sequence[str] | None = None,
         refit: Sequence[str] = (), engines: dict[str, str] | None = None) -> GoldReport:
     """Run the planned products that are not already done; returns the report of what gold
-    holds now. `refit`: model kinds to refit whatever their refit rule says (e.g. topics)."""
+    holds now. `refit`: model kinds to refit whatever their refit rule says (e.g. topics).
+    `engines`: nlp/graph engine names (None: resolved from the session and cfg.engines)."""
     lake.require(S.SILVER_POSTS)
     products = plan(cfg, only)
-    engines = dict(engines or {})
+    if engines is None:   # what the session resolves (engines.graph / engines.nlp: auto -> what runs here)
+        from socialake.session import engines_for
+
+        resolved = engines_for(spark, cfg)
+        engines = {"nlp": resolved.nlp, "graph": resolved.graph}
     silver_version = lake.version(S.SILVER_POSTS)
     ledger = Ledger(lake)
     tracker = Tracker(cfg)
@@ -130,7 +142,9 @@ def run(spark: SparkSession, cfg: Config, lake: Lake, *, run_id: str, only: Sequ
                                                  "socialake.silver_version": str(silver_version)}) as parent:
             mlflow_run_id = parent.info.run_id
             tracker.log_params({"silver_version": silver_version, "products": ",".join(p.name for p in products),
-                                **{f"{k}_engine": v for k, v in engines.items()}})
+                                # engine_graph: the configured engine as resolved; the graph product's
+                                # graph_engine says which algorithm ran (igraph on the driver or Spark)
+                               **{f"engine_{k}": v for k, v in engines.items()}})
             for product in products:
                 versions, config_hash, model_versions = fingerprint(product)
                 previous_run = is_done(product, versions, config_hash, model_versions)
@@ -140,15 +154,27 @@ def run(spark: SparkSession, cfg: Config, lake: Lake, *, run_id: str, only: Sequ
                     report_lines.append(f"{product.name}: already done by run {previous_run}")
                     continue
                 t0 = time.time()
+                note = None
                 try:
                     context = ModelContext(spark, cfg, tracker, {t: frame(t) for t in product.inputs},
                                            refit=any(kind in refit for kind in product.models))
                     chosen = {kind: resolve(kind, context) for kind in product.models}
-                    output = product.compute(Inputs(spark, cfg, {t: frame(t) for t in product.inputs}, chosen,
-                                                    engines))
-                    written = _write(lake, product, output, run_id=run_id, mlflow_run_id=mlflow_run_id,
-                                     silver_version=silver_version)
-                    files = _export(cfg, output, run_id)
+                    applied = {kind: choice.version or choice.label for kind, choice in chosen.items()}
+                    frames = {t: frame(t) for t in product.inputs}
+                    delta = _post_changes(lake, product, done.get(product.name), config_hash, applied, frame)
+                    if delta is not None:
+                        frames[S.SILVER_POSTS], stale, changed, removed = delta
+                        note = (f"incremental since silver v{done[product.name].inputs[S.SILVER_POSTS]}: "
+                                f"{changed} posts added or changed, {removed} removed")
+                    output = product.compute(Inputs(spark, cfg, frames, chosen, engines))
+                    if delta is not None:
+                        output.metrics.update({f"{product.name}_changed_posts": changed, f"{product.name}_removed_posts": removed})
+                    if delta is not None and changed == removed == 0:
+                        written, files = {}, []   # nothing new for this product: no commit at all
+                    else:
+                        written = _write(lake, product, output, run_id=run_id, mlflow_run_id=mlflow_run_id,
+                                         silver_version=silver_version, stale=stale if delta else None)
+                        files = _export(cfg, output, run_id)
                     tracker.log_params(output.params)
                     tracker.log_metrics({**output.metrics, **{f"rows_{t.split('.', 1)[1]}": n
                                                               for t, (_, n) in written.items()}})
@@ -157,12 +183,11 @@ def run(spark: SparkSession, cfg: Config, lake: Lake, *, run_id: str, only: Sequ
                                                    started_at=t0, error=error))
                     raise
                 ledger.append(LedgerRow.succeeded(
-                    run_id, JOB, product.name, versions, config_hash,
-                    {kind: choice.version or choice.label for kind, choice in chosen.items()}, mlflow_run_id,
+                    run_id, JOB, product.name, versions, config_hash, applied, mlflow_run_id,
                     started_at=t0, outputs=written, metrics=output.metrics,
                     labels={kind: choice.label for kind, choice in chosen.items()},
-                    params={k: str(v) for k, v in output.params.items()}, files=files))
-                report_lines.append(f"{product.name}: {time.time() - t0:.1f} s")
+                    params={k: str(v) for k, v in output.params.items()}, files=files, note=note))
+                report_lines.append(f"{product.name}: {time.time() - t0:.1f} s" + (f" ({note})" if note else ""))
             ledger.append(LedgerRow.for_job(run_id, JOB, {S.SILVER_POSTS: silver_version}, mlflow_run_id,
                                         started_at=started, products=[p.name for p in products]))
     finally:
@@ -172,10 +197,34 @@ def run(spark: SparkSession, cfg: Config, lake: Lake, *, run_id: str, only: Sequ
                         mlflow_run_id=mlflow_run_id, timings="  time by product: " + "; ".join(report_lines))
 
 
+def _post_changes(lake: Lake, product: Product, previous: LedgerRow | None, config_hash: str,
+                  applied: dict[str, str], frame) -> tuple[DataFrame, DataFrame, int, int] | None:
+    """For an incremental run of `product`: (silver posts added or with changed text, the
+    post keys whose per-post rows are stale (those and the removed posts), how many changed,
+    how many removed); None when the product must recompute everything."""
+    if (not product.per_post or previous is None or previous.config_hash != config_hash
+            or any(previous.model_versions.get(k) != v for k, v in applied.items())
+            or S.SILVER_POSTS not in previous.inputs or not all(lake.exists(t) for t in product.per_post)):
+        return None
+    try:
+        before = lake.read(S.SILVER_POSTS, version=previous.inputs[S.SILVER_POSTS]).select(
+            F.col(S.POST_KEY).alias("_before_key"), F.col(S.TEXT).alias("_before_text"))
+    except LakeError:
+        return None   # that version is no longer readable (vacuumed): recompute
+    now = frame(S.SILVER_POSTS)
+    same = (now[S.POST_KEY] == before["_before_key"]) & now[S.TEXT].eqNullSafe(before["_before_text"])
+    changed = now.join(before, same, "left_anti").localCheckpoint()
+    removed = (before.join(now.select(S.POST_KEY), before["_before_key"] == now[S.POST_KEY], "left_anti")
+               .select(F.col("_before_key").alias(S.POST_KEY)).localCheckpoint())
+    stale = changed.select(S.POST_KEY).unionByName(removed).localCheckpoint()
+    return changed, stale, changed.count(), removed.count()
+
+
 def _write(lake: Lake, product: Product, output: Output, *, run_id: str, mlflow_run_id: str,
-           silver_version: int) -> dict[str, tuple[int | None, int]]:
+           silver_version: int, stale: DataFrame | None = None) -> dict[str, tuple[int | None, int]]:
     """Each output with the lineage columns, in the catalog's column order and write mode.
-    Returns table -> (version written or None, rows written)."""
+    `stale` (incremental runs): the post keys whose rows in the per-post outputs are replaced by
+    the computed ones; every other row is kept as it is. Returns table -> (version, rows)."""
     if set(output.tables) != set(product.outputs):
         raise RuntimeError(f"gold product {product.name} returned {sorted(output.tables)}, "
                            f"declared {sorted(product.outputs)}")
@@ -189,7 +238,15 @@ def _write(lake: Lake, product: Product, output: Output, *, run_id: str, mlflow_
         if missing:
             raise RuntimeError(f"gold product {product.name} did not produce {table} column(s) {', '.join(missing)}")
         rows = rows.select(*[c.name for c in declared.columns])
-        if declared.mode == "merge":
+        if stale is not None and table in product.per_post:
+            # one overwrite commit: the kept rows plus the recomputed ones (atomic on both
+            # engines, and no DELETE predicate listing post keys left in the Delta log)
+            kept = lake.read(table).join(stale, S.POST_KEY, "left_anti").select(*[c.name for c in declared.columns])
+            commit = lake.write(table, kept.unionByName(rows), mode="overwrite", run_id=run_id,
+                                operation="GOLD INCREMENTAL",
+                                commit_metadata={SOURCE_VERSION_KEY: str(silver_version),
+                                                 "socialake.product": product.name})
+        elif declared.mode == "merge":
             commit = lake.merge_insert(table, rows, keys=declared.key, run_id=run_id)
         else:
             commit = lake.write(table, rows, mode=declared.mode, run_id=run_id, operation="GOLD",

@@ -20,4 +20,5 @@ def score(inputs: Inputs) -> Output:
 PRODUCT = Product(
     name="sentiment", inputs=(S.SILVER_POSTS,), outputs=(S.GOLD_POST_SENTIMENT,), compute=score,
     models=("sentiment",), config=lambda cfg: cfg.gold.sentiment,
-    description="sentiment label and score per post (the registered production model)")
+    description="sentiment label and score per post (the registered production model)",
+    per_post=(S.GOLD_POST_SENTIMENT,))

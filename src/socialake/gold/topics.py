@@ -37,4 +37,4 @@ def assign(inputs: Inputs) -> Output:
 PRODUCT = Product(
     name="topics", inputs=(S.SILVER_POSTS,), outputs=(S.GOLD_POST_TOPICS, S.GOLD_TOPICS, S.GOLD_DIM_TOPIC),
     compute=assign, models=("topics",), config=lambda cfg: cfg.gold.topics,
-    description="dominant topic and topic mix per post; the topics' terms")
+    description="dominant topic and topic mix per post; the topics' terms", per_post=(S.GOLD_POST_TOPICS,))
