@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from typing import Mapping
 
 from pyspark.sql import functions as F
+from pyspark.sql.window import Window
 
 from socialake import catalog
 from socialake.lake import Lake
@@ -100,9 +101,10 @@ class Ledger:
         """product -> its most recent succeeded row for `job`."""
         if not self.lake.exists(OPS_RUNS):
             return {}
+        newest = Window.partitionBy("product").orderBy(F.desc("finished_at"))
         rows = (self.lake.read(OPS_RUNS).where((F.col("job") == job) & (F.col("status") == SUCCEEDED)
                                                & (F.col("product") != JOB_ROW))
-                .orderBy("finished_at").collect())
+                .withColumn("_newest", F.row_number().over(newest)).where("_newest = 1").collect())
         latest: dict[str, LedgerRow] = {}
         for r in rows:
             latest[r.product] = LedgerRow(

@@ -24,7 +24,7 @@ import json
 import logging
 import time
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 from pyspark import StorageLevel
 from pyspark.sql import DataFrame, SparkSession
@@ -38,8 +38,7 @@ from socialake.gold.ledger import Ledger, LedgerRow
 from socialake.gold.product import Inputs, Output, Product
 from socialake.gold.report import GoldReport, build_report
 from socialake.lake import Lake, LakeError
-from socialake.models import ModelContext, resolve
-from socialake.models import sentiment as sentiment_models
+from socialake.models import ModelContext, current_version, resolve
 from socialake.tracking import Tracker
 
 log = logging.getLogger(__name__)
@@ -47,6 +46,7 @@ log = logging.getLogger(__name__)
 JOB = "gold"
 SOURCE_VERSION_KEY = "socialake.source.silver.posts"
 LINEAGE_COLUMNS = (S.GOLD_RUN_ID, S.MLFLOW_RUN_ID, S.SILVER_VERSION)
+Diff = tuple[DataFrame, DataFrame, int, int]   # changed posts, stale post keys, how many changed, removed
 PRODUCTS: tuple[Product, ...] = (sentiment.PRODUCT, topics.PRODUCT, embeddings.PRODUCT, coordination.PRODUCT,
                                  graph.PRODUCT, star.PRODUCT, trends.PRODUCT)
 
@@ -102,6 +102,7 @@ def run(spark: SparkSession, cfg: Config, lake: Lake, *, run_id: str, only: Sequ
     done = ledger.latest_successes(JOB)
     started = time.time()
     cache: dict[str, DataFrame] = {}
+    diffs: dict[int, Diff | None] = {}   # the per-post products usually share one: computed once
 
     def frame(table: str) -> DataFrame:
         if table not in cache:
@@ -110,25 +111,22 @@ def run(spark: SparkSession, cfg: Config, lake: Lake, *, run_id: str, only: Sequ
             cache[table] = rows.persist(StorageLevel.MEMORY_AND_DISK) if table == S.SILVER_POSTS else rows
         return cache[table]
 
-    def fingerprint(product: Product) -> tuple[dict[str, int], str, dict[str, str]]:
+    def silver_diff(since: int) -> Diff | None:
+        if since not in diffs:
+            diffs[since] = _silver_diff(lake, since, frame(S.SILVER_POSTS))
+        return diffs[since]
+
+    def fingerprint(product: Product) -> tuple[dict[str, int], str, dict[str, str | None]]:
         versions = {t: lake.version(t) if lake.exists(t) else -1 for t in product.inputs}
         section = product.config(cfg)
         config = json.dumps(section.model_dump(mode="json") if section is not None else None, sort_keys=True)
-        models = {}
-        for kind in product.models:   # the production version as the registry has it now
-            if kind == "sentiment" and cfg.gold.sentiment.model == "vader":
-                models[kind] = sentiment_models.VADER_LABEL
-            else:
-                production = tracker.production_version(kind)
-                models[kind] = production[0] if production else "none"
+        models = {kind: current_version(kind, cfg, tracker) for kind in product.models}
         return versions, hashlib.sha256(config.encode()).hexdigest()[:16], models
 
-    def is_done(product: Product, versions: dict[str, int], config_hash: str, models: dict[str, str]) -> str | None:
+    def is_done(product: Product, versions: dict[str, int], config_hash: str, models: dict[str, str | None]) -> str | None:
         previous = done.get(product.name)
-        if previous is None or any(kind in refit for kind in product.models):
-            return None
-        if product.name == "sentiment" and cfg.gold.sentiment.model == "retrain":
-            return None
+        if previous is None or any(kind in refit for kind in product.models) or None in models.values():
+            return None   # None: the settings retrain this model on every run
         same = (previous.inputs == versions and previous.config_hash == config_hash
                 and all(previous.model_versions.get(k) == v for k, v in models.items()))
         return previous.run_id if same else None
@@ -161,7 +159,7 @@ def run(spark: SparkSession, cfg: Config, lake: Lake, *, run_id: str, only: Sequ
                     chosen = {kind: resolve(kind, context) for kind in product.models}
                     applied = {kind: choice.version or choice.label for kind, choice in chosen.items()}
                     frames = {t: frame(t) for t in product.inputs}
-                    delta = _post_changes(lake, product, done.get(product.name), config_hash, applied, frame)
+                    delta = _post_changes(lake, product, done.get(product.name), config_hash, applied, silver_diff)
                     if delta is not None:
                         frames[S.SILVER_POSTS], stale, changed, removed = delta
                         note = (f"incremental since silver v{done[product.name].inputs[S.SILVER_POSTS]}: "
@@ -198,25 +196,30 @@ def run(spark: SparkSession, cfg: Config, lake: Lake, *, run_id: str, only: Sequ
 
 
 def _post_changes(lake: Lake, product: Product, previous: LedgerRow | None, config_hash: str,
-                  applied: dict[str, str], frame) -> tuple[DataFrame, DataFrame, int, int] | None:
-    """For an incremental run of `product`: (silver posts added or with changed text, the
-    post keys whose per-post rows are stale (those and the removed posts), how many changed,
-    how many removed); None when the product must recompute everything."""
+                  applied: dict[str, str], silver_diff: Callable[[int], Diff | None]) -> Diff | None:
+    """For an incremental run of `product`: the silver diff since its last success (see
+    _silver_diff); None when the product must recompute everything."""
     if (not product.per_post or previous is None or previous.config_hash != config_hash
             or any(previous.model_versions.get(k) != v for k, v in applied.items())
             or S.SILVER_POSTS not in previous.inputs or not all(lake.exists(t) for t in product.per_post)):
         return None
+    return silver_diff(previous.inputs[S.SILVER_POSTS])
+
+
+def _silver_diff(lake: Lake, since: int, now: DataFrame) -> Diff | None:
+    """(silver posts added or with changed text since version `since`, the post keys whose
+    per-post rows are stale (those and the removed posts), how many changed, how many removed);
+    None when that version can no longer be read."""
     try:
-        before = lake.read(S.SILVER_POSTS, version=previous.inputs[S.SILVER_POSTS]).select(
+        before = lake.read(S.SILVER_POSTS, version=since).select(
             F.col(S.POST_KEY).alias("_before_key"), F.col(S.TEXT).alias("_before_text"))
     except LakeError:
         return None   # that version is no longer readable (vacuumed): recompute
-    now = frame(S.SILVER_POSTS)
     same = (now[S.POST_KEY] == before["_before_key"]) & now[S.TEXT].eqNullSafe(before["_before_text"])
     changed = now.join(before, same, "left_anti").localCheckpoint()
     removed = (before.join(now.select(S.POST_KEY), before["_before_key"] == now[S.POST_KEY], "left_anti")
                .select(F.col("_before_key").alias(S.POST_KEY)).localCheckpoint())
-    stale = changed.select(S.POST_KEY).unionByName(removed).localCheckpoint()
+    stale = changed.select(S.POST_KEY).unionByName(removed)
     return changed, stale, changed.count(), removed.count()
 
 

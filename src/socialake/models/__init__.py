@@ -35,4 +35,14 @@ def resolve(name: str, context: ModelContext) -> ModelChoice:
     return resolvers[name](context)
 
 
+def current_version(name: str, cfg: Config, tracker: Tracker) -> str | None:
+    """The version `resolve` would hand gold now if it trained nothing (what a product's
+    "already done" check compares); None when the settings train on every run."""
+    from socialake.models import sentiment, topics
+
+    readers: dict[str, Callable[[Config, Tracker], str | None]] = {"sentiment": sentiment.current_version,
+                                                                   "topics": topics.current_version}
+    return readers[name](cfg, tracker)
+
+
 MODEL_KINDS = ("sentiment", "topics")

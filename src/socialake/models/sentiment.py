@@ -29,6 +29,16 @@ class Training:
     promoted: bool
 
 
+def current_version(cfg: Config, tracker: Tracker) -> str | None:
+    """VADER's label, the production version ("none" without one), or None under `retrain`."""
+    if cfg.gold.sentiment.model == "vader":
+        return VADER_LABEL
+    if cfg.gold.sentiment.model == "retrain":
+        return None
+    production = tracker.production_version(NAME)
+    return production[0] if production else "none"
+
+
 def resolve(context: ModelContext) -> ModelChoice:
     """The model gold applies: VADER when gold.sentiment.model is `vader`; otherwise the
     production model, trained first when there is none (or when the setting is `retrain`)."""

@@ -14,7 +14,7 @@ from pyspark.sql import DataFrame
 
 from socialake import schemas as S
 from socialake.analytics import topics
-from socialake.config import TopicsConfig
+from socialake.config import Config, TopicsConfig
 from socialake.gold.product import ModelChoice
 from socialake.models import ModelContext
 from socialake.tracking import Tracker
@@ -23,6 +23,12 @@ log = logging.getLogger(__name__)
 NAME = "topics"
 EVAL_SAMPLE = 20_000          # posts NPMI and perplexity are measured on
 LAST_FIT_POSTS = "last_fit_posts"
+
+
+def current_version(cfg: Config, tracker: Tracker) -> str | None:
+    """The production version ("none" without one)."""
+    production = tracker.production_version(NAME)
+    return production[0] if production else "none"
 
 
 def resolve(context: ModelContext) -> ModelChoice:
