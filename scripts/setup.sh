@@ -15,15 +15,16 @@ java_major() {
   java -version 2>&1 | awk -F'"' '/version/ {split($2, v, "."); print (v[1] == "1" ? v[2] : v[1]); exit}'
 }
 
-if [ "$(java_major)" -lt 17 ]; then
-  say "Java 17+ not found; installing OpenJDK (Spark 4 runs on Java 17 or 21)"
+# A JDK, not only a runtime: `socialake serve` compiles two small JVM classes (serving/jvm).
+if [ "$(java_major)" -lt 17 ] || ! command -v javac >/dev/null 2>&1; then
+  say "a Java 17+ JDK not found; installing OpenJDK (Spark 4 runs on Java 17 or 21)"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   if command -v apt-get >/dev/null 2>&1; then
     $SUDO apt-get update -qq
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless \
-      || $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-21-jre-headless
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jdk-headless \
+      || $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-21-jdk-headless
   else
-    say "no apt-get here: install a Java 17 runtime yourself and put 'java' on the PATH"; exit 2
+    say "no apt-get here: install a Java 17 JDK yourself and put 'java' and 'javac' on the PATH"; exit 2
   fi
 fi
 
@@ -57,6 +58,11 @@ if ! "$VENV/bin/python" -m socialake.jars classpath delta kafka >/dev/null 2>&1;
     "$VENV/bin/python" -m socialake.jars fetch --optional
   fi
 fi
+
+# The SQL endpoint's read-only guard and password check (socialake serve), compiled once
+# against pyspark's jars into the jar cache; rebuilt only when their sources change.
+"$VENV/bin/python" -c "from socialake.jars import default_jars_dir; from socialake.serving.sql import build_jar; build_jar(default_jars_dir())" \
+  || { say "compiling the socialake serve classes failed (see above)"; exit 1; }
 
 # Spark's Python workers must run this interpreter; bind Spark to loopback on one machine.
 export PYSPARK_PYTHON="$VENV/bin/python"

@@ -86,6 +86,25 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=7)
     demo.add_argument("--data", default="./data/sample", help="where the sample data is generated")
 
+    serve = with_env(sub.add_parser("serve", help="the gold and ops tables over JDBC/ODBC (Spark Thrift Server, "
+                                                  "HiveServer2 protocol), read-only"))
+    serve.add_argument("--host", help="address to listen on (default: serve.host, 127.0.0.1); any other "
+                                      "than loopback needs --users-file")
+    serve.add_argument("--port", type=int, help="TCP port (default: serve.port, 10000)")
+    serve.add_argument("--users-file", help="users allowed to connect, written by `socialake serve-user` "
+                                            "(default: serve.users_file; none: no authentication, loopback only)")
+
+    serve_user = sub.add_parser("serve-user", help="add a user of `socialake serve` (or change their password); "
+                                                   "the password is read from the prompt or stdin")
+    serve_user.add_argument("--users-file", required=True, help="the users file (created with mode 0600)")
+    serve_user.add_argument("--user", required=True)
+
+    dashboard = with_env(sub.add_parser("dashboard", help="the gold dashboard on http://127.0.0.1:PORT/"))
+    dashboard.add_argument("--port", type=int, help="TCP port (default: serve.dashboard_port, 8050; 0: any free)")
+
+    report = with_env(sub.add_parser("report", help="write the self-contained HTML report of gold (no server needed)"))
+    report.add_argument("--out", help="file to write (default: <lake root>/_exports/gold-report-<run id>.html)")
+
     history = with_env(sub.add_parser("history", help="show a table's commits"))
     history.add_argument("table", help="e.g. bronze.posts")
     history.add_argument("--limit", type=int, default=20)
@@ -113,6 +132,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "erase": _erase,
         "demo": _demo,
         "history": _history,
+        "serve": _serve,
+        "serve-user": _serve_user,
+        "dashboard": _dashboard,
+        "report": _report,
         "vacuum": _vacuum,
         "optimize": _optimize,
     }
@@ -368,9 +391,29 @@ def _demo(args: argparse.Namespace) -> int:
                 print(f"  {table:<24} version {lake.version(table)}")
         print("open one with: python -c \"import polars as pl; print(pl.read_delta('"
               + lake.path("gold.fact_posts") + "').head())\"")
+        print()
+        print(_next_steps(cfg, gold.html_report))
         return EXIT_OK
 
     return _with_session(cfg, _guard(work))
+
+
+def _next_steps(cfg: Config, html_report: str | None) -> str:
+    """What the demo tells a user to look at next: the report, the dashboard, the SQL endpoint."""
+    root = "" if cfg.lake.root == str(Path("lake").resolve()) else f" --lake-root {cfg.lake.root}"
+    lines = ["look at gold:"]
+    if html_report:
+        lines.append(f"  report     open {Path(html_report).as_uri()} in a browser (self-contained, no server)")
+    lines += [
+        f"  dashboard  socialake dashboard{root}   then open http://127.0.0.1:{cfg.serve.dashboard_port}/",
+        f"  SQL        socialake serve{root}   then connect a JDBC/ODBC client to "
+        f"jdbc:hive2://127.0.0.1:{cfg.serve.port}/gold,",
+        "             e.g. $(python -c 'import pyspark, os; print(os.path.dirname(pyspark.__file__))')/bin/beeline "
+        f"-n analyst -u jdbc:hive2://127.0.0.1:{cfg.serve.port}/gold -e 'SHOW TABLES IN gold'",
+        "  (run them with .venv/bin/socialake, or after `source .venv/bin/activate`; queries: README, "
+        "\"Gold for BI tools and people\")",
+    ]
+    return "\n".join(lines)
 
 
 def _demo_key(data: Path):
@@ -388,6 +431,73 @@ def _demo_key(data: Path):
     print(f"demo: using a generated pseudonymisation key in {secret_file} "
           f"(for real data set {SECRET_VARIABLE} or {SECRET_FILE_VARIABLE})")
     return load_key({SECRET_FILE_VARIABLE: str(secret_file)})
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from socialake.jars import default_jars_dir
+    from socialake.serving import sql
+
+    overrides = {f"serve__{key}": value for key, value in
+                 (("host", args.host), ("port", args.port), ("users_file", args.users_file)) if value is not None}
+    cfg = _config(args, **overrides)
+    return sql.run(cfg, jar_dir=default_jars_dir())
+
+
+def _serve_user(args: argparse.Namespace) -> int:
+    from socialake.serving import sql
+
+    sql.set_user(Path(args.users_file), args.user, sql.read_password())
+    print(f"serve-user: {args.user} can connect to endpoints started with --users-file {args.users_file}")
+    return EXIT_OK
+
+
+def _dashboard(args: argparse.Namespace) -> int:
+    from socialake.serving import dashboard
+
+    cfg = _config(args)
+    port = cfg.serve.dashboard_port if args.port is None else args.port
+    if not 0 <= port <= 65535:
+        raise UsageError(f"--port {port} is not a TCP port: pass 0 to 65535")
+    try:
+        server = dashboard.make_server(cfg.lake.root, port=port, storage_options=dict(cfg.lake.storage_options))
+    except OSError as exc:
+        raise UsageError(f"cannot listen on 127.0.0.1:{port} ({exc.strerror}): choose another --port") from None
+    host, bound = server.server_address[:2]
+    print(f"socialake dashboard: gold of {cfg.lake.root} on http://{host}:{bound}/ (stop with Ctrl-C)", flush=True)
+    import signal
+
+    def interrupt(*_: object) -> None:
+        raise KeyboardInterrupt  # SIGTERM stops it like Ctrl-C: the server closes its socket
+
+    signal.signal(signal.SIGTERM, interrupt)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return EXIT_OK
+
+
+def _report(args: argparse.Namespace) -> int:
+    from socialake.serving import report
+
+    cfg = _config(args)
+    if args.out:
+        from datetime import datetime, timezone
+
+        from socialake.serving.snapshot import load_snapshot
+
+        snapshot = load_snapshot(cfg.lake.root, dict(cfg.lake.storage_options))
+        out = Path(args.out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(report.render_report(snapshot, generated_at=datetime.now(timezone.utc)), encoding="utf-8")
+    else:
+        out = report.write_report(cfg.lake.root, new_run_id())
+        if out is None:
+            raise UsageError(f"lake.root {cfg.lake.root} is not a local directory: pass --out FILE")
+    print(f"report: {out} (open it in a browser; it needs no server)")
+    return EXIT_OK
 
 
 def _history(args: argparse.Namespace) -> int:

@@ -409,6 +409,38 @@ class GoldConfig(_Section):
     coordination: CoordinationConfig = Field(default_factory=CoordinationConfig)
 
 
+
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class ServeConfig(_Section):
+    """`socialake serve` (the SQL endpoint) and `socialake dashboard`."""
+
+    host: Annotated[StrictStr, Field(min_length=1), Fix("set it to an address such as 127.0.0.1")] = "127.0.0.1"
+    port: Annotated[StrictInt, Field(ge=1, le=65535), Fix("set it to a TCP port, e.g. 10000")] = 10000
+    # users allowed to connect (written by `socialake serve-user`); required off loopback
+    users_file: OptionalText = None
+    refresh_seconds: Annotated[StrictFloat, Field(gt=0, le=3600),
+                               Fix("set it to seconds between 0 and 3600, e.g. 2")] = 2.0
+    dashboard_port: Annotated[StrictInt, Field(ge=0, le=65535), Fix("set it to a TCP port, e.g. 8050")] = 8050
+
+    @model_validator(mode="after")
+    def _no_open_endpoint_off_loopback(self) -> "ServeConfig":
+        if not _is_loopback(self.host) and not self.users_file:
+            raise _line(f"serve.host is {self.host}, which is not loopback, and serve.users_file is not set: "
+                        "an endpoint off loopback needs authentication; add users with `socialake serve-user "
+                        "--users-file FILE --user NAME` and set serve.users_file (or --users-file)")
+        return self
+
+
 class Config(_Section):
     env: StrictStr  # the environment loaded (not a YAML key)
     app_name: Annotated[StrictStr, _or("socialake"), Fix("set it to a name such as socialake")] = "socialake"
@@ -421,6 +453,7 @@ class Config(_Section):
     quality: QualityConfig = Field(default_factory=QualityConfig)
     tracking: TrackingConfig = Field(default_factory=TrackingConfig)
     gold: GoldConfig = Field(default_factory=GoldConfig)
+    serve: ServeConfig = Field(default_factory=ServeConfig)
 
     @model_validator(mode="before")
     @classmethod

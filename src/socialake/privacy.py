@@ -120,6 +120,7 @@ def erase_subject(lake: Lake, *, key: PseudonymKey, platform: str, author_id: st
             deleted[declared.name], rewritten[declared.name] = removed, changed
 
     exports = _erase_from_exports(lake.cfg.root, pseudonyms)
+    reports = _replace_html_reports(lake.cfg.root, run_id)
 
     touched = [t for t in set(deleted) | set(rewritten) if deleted.get(t) or rewritten.get(t)]
     vacuumed = sum(len(lake.vacuum(t, retention_hours=0, run_id=run_id)) for t in touched)
@@ -128,6 +129,7 @@ def erase_subject(lake: Lake, *, key: PseudonymKey, platform: str, author_id: st
         action=f"erasure of one {platform} account ({len(pseudonyms)} pseudonym(s))",
         deleted=deleted, rewritten=rewritten, vacuumed_files=vacuumed,
         note=(f"{exports} GEXF export(s) rewritten without the subject; " if exports else "")
+        + (f"{reports} HTML report(s) replaced by one rendered after the erasure; " if reports else "")
         + "delete the subject's records from the landing area too, or a re-ingest brings them back",
     )
 
@@ -243,6 +245,22 @@ def _erase_from_exports(root: str, pseudonyms: list[str]) -> int:
             raise RuntimeError(f"{path} still names an erased pseudonym after rewriting: delete the file")
         changed += 1
     return changed
+
+
+def _replace_html_reports(root: str, run_id: str) -> int:
+    """The gold HTML reports of a local lake quote sample posts and pseudonyms that may be the
+    subject's (their text alone need not name them): delete every one and render one from the
+    erased gold tables. Returns how many were deleted."""
+    if "://" in root or not Path(root, "_exports").is_dir():
+        return 0
+    from socialake.serving.report import REPORT_PREFIX, write_report
+
+    old = sorted(Path(root, "_exports").glob(f"{REPORT_PREFIX}*.html"))
+    for path in old:
+        path.unlink()
+    if old:
+        write_report(root, run_id)
+    return len(old)
 
 
 def erasure_token(key: PseudonymKey, pseudonym: str) -> str:

@@ -22,21 +22,6 @@ pytestmark = pytest.mark.slow
 KEY = PseudonymKey(b"gold-integration-secret-0123456789abcdef")
 
 
-@pytest.fixture(scope="module")
-def gold_run(spark, cfg, tmp_path_factory):
-    sample = tmp_path_factory.mktemp("gold_sample")
-    generate(sample, 6000, 5)
-    root = tmp_path_factory.mktemp("gold_lake")
-    run_cfg = cfg.model_copy(update={
-        "lake": cfg.lake.model_copy(update={"root": str(root)}),
-        "ingest": cfg.ingest.model_copy(update={"column_mapping": dict(CSV_COLUMN_MAPPING)})})
-    lake = EmbeddedLake(spark, run_cfg.lake)
-    ingest.run(spark, run_cfg, lake, inputs=[(sample / "landing").as_uri()], run_id="bronze-1")
-    silver_job.run(spark, run_cfg, lake, run_id="silver-1", key=KEY)
-    report = runner.run(spark, run_cfg, lake, run_id="gold-1")
-    return run_cfg, lake, report, sample
-
-
 def test_planted_structure_is_recovered(gold_run):
     _, lake, _, sample = gold_run
     result = score(lake, sample / "truth", KEY)

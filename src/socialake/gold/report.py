@@ -42,6 +42,7 @@ class GoldReport:
     coordination: list[dict[str, Any]] = field(default_factory=list)
     gexf: str | None = None
     embedding_model: str = ""
+    html_report: str | None = None   # the self-contained HTML report of this run (serving.report)
     timings: str = ""
 
     def render(self) -> str:
@@ -78,6 +79,8 @@ class GoldReport:
         lines.append(f"  embeddings {self.embedding_model} (gold.post_embeddings; `socialake similar --post-key ...`)")
         if self.gexf:
             lines.append(f"  Gephi      {self.gexf}")
+        if self.html_report:
+            lines.append(f"  report     {self.html_report} (open it in a browser: no server needed)")
         lines.append(f"  MLflow     run {self.mlflow_run_id} in {self.tracking_uri}")
         lines.append(f"             open it: {self.ui_command}")
         if self.timings:

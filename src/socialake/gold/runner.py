@@ -191,8 +191,19 @@ def run(spark: SparkSession, cfg: Config, lake: Lake, *, run_id: str, only: Sequ
     finally:
         for rows in cache.values():
             rows.unpersist()
-    return build_report(lake, ledger, run_id=run_id, silver_version=silver_version, changed=True, tracker=tracker,
-                        mlflow_run_id=mlflow_run_id, timings="  time by product: " + "; ".join(report_lines))
+    report = build_report(lake, ledger, run_id=run_id, silver_version=silver_version, changed=True, tracker=tracker,
+                          mlflow_run_id=mlflow_run_id, timings="  time by product: " + "; ".join(report_lines))
+    report.html_report = _html_report(cfg, run_id)
+    return report
+
+
+def _html_report(cfg: Config, run_id: str) -> str | None:
+    """The run's self-contained HTML report under <lake root>/_exports (local lakes), read back
+    from the gold tables just written; None for object-store lakes (`socialake report --out`)."""
+    from socialake.serving.report import write_report
+
+    path = write_report(cfg.lake.root, run_id)
+    return str(path) if path is not None else None
 
 
 def _post_changes(lake: Lake, product: Product, previous: LedgerRow | None, config_hash: str,

@@ -115,6 +115,14 @@ class EmbeddedLake(Lake):
     def version(self, table: str) -> int:
         return self._table(table).version()
 
+    def snapshot_files(self, table: str) -> tuple[int, StructType, list[str], dict[tuple, list[str]]]:
+        """(version, schema, partition columns, data file URIs by partition values) of the
+        table's current snapshot: what a reader of exactly this version must read."""
+        delta_table = self._table(table)
+        partitions = list(delta_table.metadata().partition_columns)
+        return (delta_table.version(), _spark_schema(delta_table), partitions,
+                _files_by_partition(delta_table, partitions))
+
     def history(self, table: str, *, limit: int | None = None) -> list[HistoryEntry]:
         entries = []
         for commit in self._table(table).history(limit):
@@ -279,3 +287,13 @@ def _spark_schema(delta_table: Any) -> StructType:
 
     arrow_schema = pa.schema(delta_table.schema().to_arrow())
     return from_arrow_schema(arrow_schema, prefer_timestamp_ntz=False)
+
+
+def latest_version(path: str, storage_options: dict[str, str] | None = None) -> int | None:
+    """The newest version of the Delta table at `path` (from its log, whichever engine wrote
+    it), or None when there is no table there yet. Cheap: lists the log, reads no data."""
+    from deltalake import DeltaTable
+
+    if not DeltaTable.is_deltatable(path, storage_options=storage_options or {}):
+        return None
+    return DeltaTable(path, storage_options=storage_options or {}).version()
