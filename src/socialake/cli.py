@@ -400,7 +400,9 @@ def _demo(args: argparse.Namespace) -> int:
 
 def _next_steps(cfg: Config, html_report: str | None) -> str:
     """What the demo tells a user to look at next: the report, the dashboard, the SQL endpoint."""
-    root = "" if cfg.lake.root == str(Path("lake").resolve()) else f" --lake-root {cfg.lake.root}"
+    import shlex
+
+    root = "" if cfg.lake.root == str(Path("lake").resolve()) else f" --lake-root {shlex.quote(cfg.lake.root)}"
     lines = ["look at gold:"]
     if html_report:
         lines.append(f"  report     open {Path(html_report).as_uri()} in a browser (self-contained, no server)")

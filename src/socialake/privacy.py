@@ -22,9 +22,10 @@ area too (the report says so).
 
 from __future__ import annotations
 
+import logging
 import re
-from pathlib import Path
 from dataclasses import dataclass, field
+from pathlib import Path
 from datetime import datetime, timedelta, timezone
 
 from pyspark.sql import DataFrame
@@ -120,16 +121,19 @@ def erase_subject(lake: Lake, *, key: PseudonymKey, platform: str, author_id: st
             deleted[declared.name], rewritten[declared.name] = removed, changed
 
     exports = _erase_from_exports(lake.cfg.root, pseudonyms)
-    reports = _replace_html_reports(lake.cfg.root, run_id)
+    reports = _delete_html_reports(lake.cfg.root)
 
     touched = [t for t in set(deleted) | set(rewritten) if deleted.get(t) or rewritten.get(t)]
     vacuumed = sum(len(lake.vacuum(t, retention_hours=0, run_id=run_id)) for t in touched)
     _record_erasure(lake, key, pseudonyms, platform, deleted, run_id)
+    if reports:
+        _render_html_report(lake.cfg.root, run_id)   # after the erasure is complete and recorded
     return PrivacyReport(
         action=f"erasure of one {platform} account ({len(pseudonyms)} pseudonym(s))",
         deleted=deleted, rewritten=rewritten, vacuumed_files=vacuumed,
         note=(f"{exports} GEXF export(s) rewritten without the subject; " if exports else "")
-        + (f"{reports} HTML report(s) replaced by one rendered after the erasure; " if reports else "")
+        + (f"{reports} HTML report(s) replaced by one rendered after the erasure (copies written elsewhere "
+           "with `socialake report --out` are not: delete them); " if reports else "")
         + "delete the subject's records from the landing area too, or a re-ingest brings them back",
     )
 
@@ -247,20 +251,29 @@ def _erase_from_exports(root: str, pseudonyms: list[str]) -> int:
     return changed
 
 
-def _replace_html_reports(root: str, run_id: str) -> int:
+def _delete_html_reports(root: str) -> int:
     """The gold HTML reports of a local lake quote sample posts and pseudonyms that may be the
-    subject's (their text alone need not name them): delete every one and render one from the
-    erased gold tables. Returns how many were deleted."""
-    if "://" in root or not Path(root, "_exports").is_dir():
+    subject's (their text alone need not name them): delete every one. Returns how many."""
+    if "://" in root:
         return 0
-    from socialake.serving.report import REPORT_PREFIX, write_report
+    from socialake.serving.report import EXPORTS_DIR, REPORT_PREFIX
 
-    old = sorted(Path(root, "_exports").glob(f"{REPORT_PREFIX}*.html"))
+    old = sorted(Path(root, EXPORTS_DIR).glob(f"{REPORT_PREFIX}*.html"))
     for path in old:
         path.unlink()
-    if old:
-        write_report(root, run_id)
     return len(old)
+
+
+def _render_html_report(root: str, run_id: str) -> None:
+    """A fresh report from the erased gold tables in place of the deleted ones (best effort: the
+    erasure is done either way; `socialake report` renders one later)."""
+    from socialake.serving.report import write_report
+
+    try:
+        write_report(root, run_id)
+    except Exception:  # noqa: BLE001 - logged; the erasure itself succeeded
+        logging.getLogger(__name__).warning("the HTML report could not be rendered after the erasure: "
+                                            "run `socialake report`", exc_info=True)
 
 
 def erasure_token(key: PseudonymKey, pseudonym: str) -> str:

@@ -202,7 +202,12 @@ def _html_report(cfg: Config, run_id: str) -> str | None:
     from the gold tables just written; None for object-store lakes (`socialake report --out`)."""
     from socialake.serving.report import write_report
 
-    path = write_report(cfg.lake.root, run_id)
+    try:
+        path = write_report(cfg.lake.root, run_id)
+    except Exception:  # noqa: BLE001 - every table and the ledger are committed: the run succeeded
+        log.warning("gold run %s: the HTML report could not be written (run `socialake report`)", run_id,
+                    exc_info=True)
+        return None
     return str(path) if path is not None else None
 
 

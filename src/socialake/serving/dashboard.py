@@ -77,6 +77,11 @@ class DashboardHandler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
         path = self.path.split("?", 1)[0]
+        if not self._loopback_host_header():
+            # DNS rebinding: a web page whose name resolves to 127.0.0.1 must not read gold
+            self._send(HTTPStatus.FORBIDDEN, b"forbidden: open the dashboard as http://127.0.0.1:PORT/",
+                       "text/plain; charset=utf-8")
+            return
         if path == "/healthz":
             self._send(HTTPStatus.OK, b"ok", "text/plain; charset=utf-8")
         elif path == "/":
@@ -91,6 +96,11 @@ class DashboardHandler(BaseHTTPRequestHandler):
         else:
             self._send(HTTPStatus.NOT_FOUND, b"not found: the dashboard serves / and /healthz",
                        "text/plain; charset=utf-8")
+
+    def _loopback_host_header(self) -> bool:
+        port = self.server.server_address[1]
+        allowed = {f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}"}
+        return (self.headers.get("Host") or "").lower() in allowed
 
     def _send(self, status: HTTPStatus, body: bytes, content_type: str) -> None:
         self.send_response(status)

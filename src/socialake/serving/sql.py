@@ -35,7 +35,7 @@ import tempfile
 import threading
 import time
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -70,22 +70,24 @@ def served_tables() -> list[str]:
 def build_jar(out_dir: Path) -> Path:
     """Compile serving/jvm/*.java against pyspark's jars into out_dir/socialake-serve-<hash>.jar
     (kept: a second call with unchanged sources returns the same file at once)."""
+    import pyspark
+
     sources = sorted(JAVA_SOURCES.rglob("*.java"))
-    digest = hashlib.sha256(b"".join(s.read_bytes() for s in sources)).hexdigest()[:12]
+    # compiled against this pyspark's jars: a different Spark gets its own build
+    digest = hashlib.sha256(pyspark.__version__.encode() + b"".join(s.read_bytes() for s in sources)).hexdigest()[:12]
     jar = out_dir / f"socialake-serve-{digest}.jar"
     if jar.is_file():
         return jar
     javac = _javac()
-    import pyspark
-
     classpath = str(Path(pyspark.__file__).parent / "jars" / "*")
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="socialake-serve-") as build:
         done = subprocess.run([javac, "--release", "17", "-nowarn", "-d", build, "-cp", classpath,
                                *map(str, sources)], capture_output=True, text=True)
         if done.returncode != 0:
-            raise ServeError(f"compiling the serve classes failed: {done.stderr.strip().splitlines()[0]}")
-        partial = jar.with_suffix(".partial")
+            first = (done.stderr.strip() or done.stdout.strip() or f"javac exit code {done.returncode}").splitlines()[0]
+            raise ServeError(f"compiling the serve classes failed: {first}")
+        partial = jar.with_suffix(f".{os.getpid()}.partial")   # two builds at once: each renames its own
         with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
             for path in sorted(Path(build).rglob("*.class")):
                 archive.write(path, path.relative_to(build).as_posix())
@@ -220,23 +222,31 @@ class Registrar:
     engine: str
     storage_options: dict[str, str]
     versions: dict[str, int]
+    errors: dict[str, str] = field(default_factory=dict)   # table -> why its last refresh failed
 
     def refresh(self) -> list[str]:
-        """(Re)create the view of each served table that is new or has a new version; returns them."""
+        """(Re)create the view of each served table that is new or has a new version; returns
+        them. A table that fails (a file vacuumed mid-read, a store hiccup) keeps its current
+        view and is retried on the next call (self.errors says why)."""
         from socialake.lake.embedded import latest_version
 
         changed = []
+        self.errors = {}
         for table in served_tables():
-            version = latest_version(self.lake.path(table), self.storage_options)
-            if version is None or self.versions.get(table) == version:
+            try:
+                version = latest_version(self.lake.path(table), self.storage_options)
+                if version is None or self.versions.get(table) == version:
+                    continue
+                if self.engine == "delta-spark":
+                    schema = self.lake.schema(table)
+                    body = delta_body(self.lake.path(table), schema)
+                else:
+                    version, schema, partitions, files = self.lake.snapshot_files(table)
+                    body = parquet_body(schema, partitions, files, _parquet_columns)
+                self.spark.sql(view_sql(table, schema, body))
+            except Exception as exc:  # noqa: BLE001 - one table's trouble must not stop the endpoint
+                self.errors[table] = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
                 continue
-            if self.engine == "delta-spark":
-                schema = self.lake.schema(table)
-                body = delta_body(self.lake.path(table), schema)
-            else:
-                version, schema, partitions, files = self.lake.snapshot_files(table)
-                body = parquet_body(schema, partitions, files, _parquet_columns)
-            self.spark.sql(view_sql(table, schema, body))
             self.versions[table] = version
             changed.append(table)
         return changed
@@ -258,6 +268,8 @@ def session_config(cfg: Config, jar: Path, warehouse: str) -> Config:
         "spark.driver.extraClassPath": os.pathsep.join(
             [*map(str, jars), *[p for p in conf.get("spark.driver.extraClassPath", "").split(os.pathsep) if p]]),
         "spark.sql.warehouse.dir": warehouse,
+        # the UI would publish every client's statements (and bind off loopback)
+        "spark.ui.enabled": "false",
         "spark.sql.hive.thriftServer.singleSession": "false",
         "spark.hadoop.hive.server2.thrift.bind.host": serve.host,
         "spark.hadoop.hive.server2.thrift.port": str(serve.port),
@@ -274,8 +286,12 @@ def jdbc_url(cfg: Config) -> str:
     return f"jdbc:hive2://{cfg.serve.host}:{cfg.serve.port}/gold"
 
 
+def _print(line: str) -> None:
+    print(line, flush=True)   # a supervisor or a pipe waits for the ready line
+
+
 def run(cfg: Config, *, jar_dir: Path, stop: threading.Event | None = None,
-        announce: Callable[[str], None] = print) -> int:
+        announce: Callable[[str], None] = _print) -> int:
     """Serve the lake of `cfg` until `stop` is set or SIGTERM/SIGINT arrives; returns 0."""
     users = _users(cfg.serve.users_file) if cfg.serve.users_file else []
     _port_free(cfg.serve.host, cfg.serve.port)
@@ -298,7 +314,10 @@ def run(cfg: Config, *, jar_dir: Path, stop: threading.Event | None = None,
             jvm.java.lang.System.setProperty(USERS_PROPERTY, str(Path(cfg.serve.users_file).resolve()))
             # the authenticator is looked up in a fresh HiveConf, which reads system properties only
             jvm.java.lang.System.setProperty("hive.server2.custom.authentication.class", AUTHENTICATOR_CLASS)
+        _require_guard(spark)
         jvm.socialake.serve.ReadOnlyExtension.exemptCurrentThread()
+        # what every client's session must hold (settings from the JDBC URL are refused)
+        jvm.socialake.serve.ReadOnlyExtension.recordBaseline(spark._jsparkSession.newSession())
         engine = engines_for(spark, served_cfg).lake
         lake = open_lake(spark, served_cfg)
         spark.sql("CREATE DATABASE IF NOT EXISTS gold COMMENT 'socialake gold: BI-ready, pseudonymous tables'")
@@ -307,7 +326,8 @@ def run(cfg: Config, *, jar_dir: Path, stop: threading.Event | None = None,
         registered = registrar.refresh()
         jvm.org.apache.spark.sql.hive.thriftserver.HiveThriftServer2.startWithSparkSession(
             spark._jsparkSession, False)
-        _wait_for_port(cfg.serve.host, cfg.serve.port, stop)
+        if not _wait_for_port(cfg.serve.host, cfg.serve.port, stop):
+            return 0   # stopped before it was up
         auth = f"users from {cfg.serve.users_file} ({len(users)})" if users else "none (loopback only)"
         announce(f"socialake serve: {len(registered)} tables (gold.*, ops.*) of {cfg.lake.root} on "
                  f"{jdbc_url(cfg)}, engine {engine}, read-only, authentication: {auth}; stop with Ctrl-C")
@@ -316,6 +336,9 @@ def run(cfg: Config, *, jar_dir: Path, stop: threading.Event | None = None,
         while not stop.wait(cfg.serve.refresh_seconds):
             for table in registrar.refresh():
                 log.info("serving %s version %s", table, registrar.versions[table])
+            for table, error in registrar.errors.items():
+                log.warning("%s: kept the view of version %s (%s); retrying", table,
+                            registrar.versions.get(table), error)
         announce("socialake serve: stopping")
         return 0
     finally:
@@ -337,13 +360,29 @@ def _port_free(host: str, port: int) -> None:
                              "or stop what is using it") from None
 
 
-def _wait_for_port(host: str, port: int, stop: threading.Event) -> None:
+def _require_guard(spark: Any) -> None:
+    """Fail closed: a statement the guard must refuse is tried before anything is served
+    (Spark ignores an extension class it cannot load, e.g. when a session already existed)."""
+    try:
+        spark.sql("CREATE TEMPORARY VIEW socialake_guard_probe AS SELECT 1")
+    except Exception as exc:  # noqa: BLE001 - py4j wraps the JVM's exception
+        if "socialake serve is read-only" in str(exc):
+            return
+        raise ServeError(f"the read-only guard did not load ({str(exc).splitlines()[0]}): start socialake serve "
+                         "in its own process (not under spark-submit or beside another session)") from None
+    raise ServeError("the read-only guard is not active (a probe statement was accepted): start socialake serve "
+                     "in its own process (not under spark-submit or beside another session)")
+
+
+def _wait_for_port(host: str, port: int, stop: threading.Event) -> bool:
+    """True once the server accepts connections; False if `stop` was set first."""
     deadline = time.monotonic() + READY_TIMEOUT_S
     while time.monotonic() < deadline and not stop.is_set():
         try:
             with socket.create_connection((host, port), timeout=1):
-                return
+                return True
         except OSError:
             time.sleep(0.2)
-    if not stop.is_set():
-        raise RuntimeError(f"the Thrift server did not listen on {host}:{port} within {READY_TIMEOUT_S} s")
+    if stop.is_set():
+        return False
+    raise RuntimeError(f"the Thrift server did not listen on {host}:{port} within {READY_TIMEOUT_S} s")

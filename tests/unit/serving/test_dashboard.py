@@ -70,3 +70,22 @@ def test_an_empty_lake_is_a_page_not_an_error(tmp_path, read_page):
 def test_refuses_a_host_that_is_not_loopback(tmp_path, host):
     with pytest.raises(ValueError, match=r"loopback only \(127\.0\.0\.1 / ::1\).*authenticating reverse proxy"):
         make_server(str(tmp_path), host=host, port=0)
+
+
+def test_a_request_naming_another_host_is_forbidden(gold_lake):
+    # DNS rebinding: a page on evil.example whose name resolves to 127.0.0.1 must not read gold
+    with serving(gold_lake) as base:
+        request = urllib.request.Request(f"{base}/", headers={"Host": "evil.example:8050"})
+        status = get_request(request)
+        assert status == 403
+        assert get(f"{base}/")[0] == 200
+        localhost = urllib.request.Request(f"{base}/healthz", headers={"Host": f"localhost:{base.rsplit(':', 1)[1]}"})
+        assert get_request(localhost) == 200
+
+
+def get_request(request: urllib.request.Request) -> int:
+    try:
+        with urllib.request.urlopen(request, timeout=20) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code

@@ -28,6 +28,7 @@ import org.apache.hive.service.auth.PasswdAuthenticationProvider;
 public final class PasswordAuthenticator implements PasswdAuthenticationProvider {
 
   public static final String USERS_PROPERTY = "socialake.serve.users";
+  private static final int DUMMY_ITERATIONS = 310_000;   // as socialake.serving.sql.PBKDF2_ITERATIONS
 
   @Override
   public void Authenticate(String user, String password) throws AuthenticationException {
@@ -48,9 +49,11 @@ public final class PasswordAuthenticator implements PasswdAuthenticationProvider
             HexFormat.of().parseHex(parts[4]))) {
           return;
         }
-        break;
+        throw new AuthenticationException("wrong user or password");
       }
     }
+    // an unknown user costs the same hashing as a known one: timing tells no user names
+    matches(password, DUMMY_ITERATIONS, new byte[16], new byte[32]);
     throw new AuthenticationException("wrong user or password");
   }
 
