@@ -36,7 +36,9 @@ def test_the_dashboard_shows_the_gold_tables_totals_and_its_filter_changes_them(
     url = dashboard_on(lake.cfg.root)
     browser.open(url)
     browser.screenshot(artifacts, "generated-lake-dashboard.png")
-    assert browser.value("total-posts") == str(daily["posts"].sum()) == str(gold(lake, S.GOLD_FACT_POSTS).height)
+    # the daily cube's sum (after the gold tests' erasure, fact_posts has the subject's posts less;
+    # aggregates hold no person and keep counting them until the next gold run)
+    assert browser.value("total-posts") == str(daily["posts"].sum())
     assert browser.value("total-alerts") == str(alerts)
     assert browser.value("total-authors") == str(posting_authors(lake))
     shown_alerts = browser.driver.find_elements("css selector", "#alert-table tbody tr[data-alert-id]")

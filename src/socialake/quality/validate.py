@@ -93,7 +93,12 @@ def validate(lake: Lake, rows: DataFrame, suite: Suite, *, run_id: str) -> Valid
     for check in suite.checks:
         expectation = getattr(gxe, check.expectation)(**check.kwargs, meta={"check": check.name, "action": check.action})
         gx_suite.add_expectation(expectation)
-    gx_suite = context.suites.add_or_update(gx_suite)
+    try:
+        gx_suite = context.suites.add_or_update(gx_suite)
+    except gx.exceptions.ExpectationSuiteError:
+        # another job saved the same suite between GX's existence check and its write (two
+        # ingests racing on one lake): now it exists, so this updates it
+        gx_suite = context.suites.add_or_update(gx_suite)
     definition = gx.ValidationDefinition(name=f"{suite.name}_validation", data=batch, suite=gx_suite)
     result = definition.run(batch_parameters={"dataframe": rows}, result_format=COUNTS_ONLY)
     for check_result in result.results:
