@@ -295,9 +295,10 @@ def test_a_setting_sent_with_the_connection_is_refused(server):
 
     plugin = {"set:hiveconf:spark.sql.catalog.x": "org.apache.spark.sql.execution.datasources.v2.jdbc.JDBCTableCatalog"}
     kwargs = {} if running.users_file is None else {"password": PASSWORD, "auth": "CUSTOM"}
-    with hive.connect(host="127.0.0.1", port=running.port, username="analyst", configuration=plugin,
-                      **kwargs) as connection:
-        with pytest.raises(Exception, match="socialake serve is read-only: the session setting spark.sql.catalog.x"):
+    # refused at the first statement: PyHive's own USE at connect, or the query
+    with pytest.raises(Exception, match="socialake serve is read-only: the session setting spark.sql.catalog.x"):
+        with hive.connect(host="127.0.0.1", port=running.port, username="analyst", configuration=plugin,
+                          **kwargs) as connection:
             connection.cursor().execute("SELECT 1")
 
 

@@ -137,7 +137,9 @@ public final class ReadOnlyExtension extends AbstractFunction1<SparkSessionExten
   }
 
   /** Settings that reach storage, catalogs, code or redaction (Spark and Delta adjust others on
-   *  their own inside a session, e.g. spark.sql.parquet.fieldId.read.enabled). */
+   *  their own inside a session, e.g. spark.sql.parquet.fieldId.read.enabled; hive.server2.*
+   *  are the running server's own and copied into every session, and beeline sends its fetch
+   *  size as one). */
   static boolean guarded(String key) {
     if (ALLOWED_SETTINGS.contains(key)) {
       return false;
@@ -151,7 +153,7 @@ public final class ReadOnlyExtension extends AbstractFunction1<SparkSessionExten
   }
 
   static final String[] GUARDED_PREFIXES = {
-      "spark.sql.catalog", "spark.sql.defaultCatalog", "spark.hadoop.", "fs.", "hive.", "mapreduce.",
+      "spark.sql.catalog", "spark.sql.defaultCatalog", "spark.hadoop.", "fs.", "mapreduce.",
       "spark.redaction", "spark.sql.redaction", "spark.sql.runSQLOnFiles", "spark.sql.extensions",
       "spark.sql.sources.", "spark.sql.datasource", "spark.sql.files.", "spark.sql.hive.", "spark.sql.warehouse",
       "spark.sql.legacy.", "spark.sql.view", "spark.sql.streaming.", "spark.sql.artifact", "spark.jars",
