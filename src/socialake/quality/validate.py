@@ -12,9 +12,12 @@ written; GX's own store for validation results is in memory and dropped with the
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import reduce
@@ -93,11 +96,9 @@ def validate(lake: Lake, rows: DataFrame, suite: Suite, *, run_id: str) -> Valid
     for check in suite.checks:
         expectation = getattr(gxe, check.expectation)(**check.kwargs, meta={"check": check.name, "action": check.action})
         gx_suite.add_expectation(expectation)
-    try:
-        gx_suite = context.suites.add_or_update(gx_suite)
-    except gx.exceptions.ExpectationSuiteError:
-        # another job saved the same suite between GX's existence check and its write (two
-        # ingests racing on one lake): now it exists, so this updates it
+    with _stores_locked(quality_dir):
+        # GX's file stores are not safe for two jobs at once (one reads a suite file another is
+        # half-way through writing, or both create it): jobs on one lake take turns here
         gx_suite = context.suites.add_or_update(gx_suite)
     definition = gx.ValidationDefinition(name=f"{suite.name}_validation", data=batch, suite=gx_suite)
     result = definition.run(batch_parameters={"dataframe": rows}, result_format=COUNTS_ONLY)
@@ -108,11 +109,12 @@ def validate(lake: Lake, rows: DataFrame, suite: Suite, *, run_id: str) -> Valid
     results = tuple(_check_result(r, by_name) for r in result.results)
     docs = None
     if quality_dir is not None:
-        kept = context.stores[KEPT_RESULTS_STORE]
-        _redact_kept_results(kept)
-        for key in context.validation_results_store.list_keys():  # this run's result, the only one
-            kept.set(key, result)
-        urls = context.build_data_docs(site_names=["socialake"])
+        with _stores_locked(quality_dir):
+            kept = context.stores[KEPT_RESULTS_STORE]
+            _redact_kept_results(kept)
+            for key in context.validation_results_store.list_keys():  # this run's result, the only one
+                kept.set(key, result)
+            urls = context.build_data_docs(site_names=["socialake"])
         docs = urls.get("socialake")
     outcome = ValidationOutcome(suite.name, suite.table, all(r.success for r in results), results, docs)
     _record(lake, outcome, run_id)
@@ -202,6 +204,22 @@ def _exception_message(result) -> str | None:
         if isinstance(item, dict) and item.get("raised_exception"):
             return (item.get("exception_message") or "").splitlines()[0][:200]
     return None
+
+
+@contextmanager
+def _stores_locked(quality_dir: Path | None) -> Iterator[None]:
+    """Hold an exclusive lock on <lake>/_quality/.stores.lock (processes on this host; GX's file
+    stores exist only for a local lake). Nothing to lock without file stores."""
+    if quality_dir is None:
+        yield
+        return
+    quality_dir.mkdir(parents=True, exist_ok=True)
+    with open(quality_dir / ".stores.lock", "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _quality_dir(lake: Lake) -> Path | None:
