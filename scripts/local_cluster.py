@@ -7,7 +7,8 @@ that set-up filled).
     python scripts/local_cluster.py pipeline --dir /tmp/sl-cluster --input data/sample --lake-root /tmp/lake
     python scripts/local_cluster.py stop --dir /tmp/sl-cluster
 
-`pipeline` runs ingest, silver and gold as three spark-submits against the running master.
+`pipeline` runs ingest, silver and gold as one spark-submit of jobs/pipeline.py against the running
+master (--per-stage: three spark-submits, one per stage's job).
 Anything after `--` is passed to every job (e.g. `-- --env cluster`).
 """
 
@@ -28,7 +29,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"
-JOBS = {"ingest": "bronze_ingest.py", "silver": "silver.py", "gold": "gold.py"}
+JOBS = {"ingest": "bronze_ingest.py", "silver": "silver.py", "gold": "gold.py", "run": "pipeline.py"}
 
 
 def _pyspark_home() -> Path:
@@ -169,6 +170,8 @@ def main(argv: list[str] | None = None) -> int:
             p.add_argument("--jar-groups", default="delta", help="conf/jars.yaml groups to ship (comma-separated; "
                                                                   "empty: none, the embedded engines run)")
             p.add_argument("--executor-memory", default="2g")
+            p.add_argument("--per-stage", action="store_true", help="three spark-submits (ingest, silver, gold) "
+                                                                      "instead of one of jobs/pipeline.py")
     args = parser.parse_args(argv)
     if args.command == "start":
         if args.workers < 1 or args.cores < 1:
@@ -183,7 +186,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     groups = [g for g in args.jar_groups.split(",") if g]
     common = ["--env", args.env, "--lake-root", args.lake_root, *passthrough]
-    for job, job_args in (("ingest", ["--input", args.input, *common]), ("silver", common), ("gold", common)):
+    jobs = ((("ingest", ["--input", args.input, *common]), ("silver", common), ("gold", common)) if args.per_stage
+            else (("run", ["--input", args.input, *common]),))
+    for job, job_args in jobs:
         done = submit(args.dir, job, job_args, jar_groups=groups, executor_memory=args.executor_memory)
         if done.returncode != 0:
             print(f"{job} failed with exit code {done.returncode}", file=sys.stderr)

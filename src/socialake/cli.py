@@ -40,13 +40,22 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--seed", type=int, default=7)
     gen.add_argument("--force", action="store_true", help="replace a non-empty output directory")
 
+    def add_ingest_inputs(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--input", action="append", required=True, help="file or directory (repeatable)")
+        p.add_argument("--source-name", help="recorded as source_name (default: ingest.source_name)")
+        p.add_argument("--format", help="force a format instead of detecting it (x_v2, x_v1.1, reddit_api, "
+                       "pushshift, mastodon, jetstream, csv, jsonl)")
+        p.add_argument("--collected-at", help="ISO-8601 time the data was collected (default: file mtime)")
+
     ingest = with_env(sub.add_parser("ingest", help="land platform files in bronze.posts / bronze.quarantine"))
-    ingest.add_argument("--input", action="append", required=True, help="file or directory (repeatable)")
-    ingest.add_argument("--source-name", help="recorded as source_name (default: ingest.source_name)")
-    ingest.add_argument("--format", help="force a format instead of detecting it (x_v2, x_v1.1, reddit_api, "
-                        "pushshift, mastodon, jetstream, csv, jsonl)")
-    ingest.add_argument("--collected-at", help="ISO-8601 time the data was collected (default: file mtime)")
+    add_ingest_inputs(ingest)
     ingest.add_argument("--run-id", help="run id to record (default: generated)")
+
+    run = with_env(sub.add_parser("run", help="ingest, silver and gold in one Spark session (one JVM start): "
+                                              "what to run on one machine; spark-submit the stages' jobs on a cluster"))
+    add_ingest_inputs(run)
+    run.add_argument("--run-id", help="run id to record: each stage records <run id>-bronze / -silver / -gold "
+                                      "(default: generated per stage)")
 
     silver = with_env(sub.add_parser("silver", help="bronze -> silver: pseudonymise, redact, deduplicate"))
     silver.add_argument("--run-id", help="run id to record (default: generated)")
@@ -124,6 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
         "generate": _generate,
         "ingest": _ingest,
+        "run": _run,
         "silver": _silver,
         "gold": _gold,
         "train-sentiment": _train_sentiment,
@@ -188,31 +198,72 @@ def _generate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _ingest(args: argparse.Namespace) -> int:
-    from socialake.bronze import ingest
-
-    cfg = _config(args)
+def _ingest_inputs(args: argparse.Namespace) -> dict:
+    """ingest.run's keyword arguments from the command line, checked before a session starts."""
     collected_at = _parse_time(args.collected_at)
     for path in args.input:
         if "://" not in path and not Path(path).exists():
             raise UsageError(f"--input {path} does not exist: pass a file or directory of platform exports")
+    return {"inputs": [_as_uri(p) for p in args.input], "source_name": args.source_name,
+            "source_format": args.format, "collected_at": collected_at}
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    from socialake.bronze import ingest
+
+    cfg = _config(args)
+    inputs = _ingest_inputs(args)
 
     def work(spark, lake) -> int:
-        report = ingest.run(
-            spark,
-            cfg,
-            lake,
-            inputs=[_as_uri(p) for p in args.input],
-            run_id=args.run_id or new_run_id(),
-            source_name=args.source_name,
-            source_format=args.format,
-            collected_at=collected_at,
-        )
+        report = ingest.run(spark, cfg, lake, run_id=args.run_id or new_run_id(), **inputs)
         print(report.render())
         print(f"tables under {cfg.lake.root} (engine: {lake.engine_name})")
         return EXIT_OK
 
     return _with_session(cfg, _guard(work))
+
+
+def _stage_run_id(base: str | None, stage: str) -> str:
+    return f"{base}-{stage}" if base else new_run_id()
+
+
+def _run(args: argparse.Namespace) -> int:
+    from socialake.silver.pseudonymise import load_key
+
+    cfg = _config(args)
+    inputs = _ingest_inputs(args)
+    key = load_key()  # before the session: a missing key is a start-up error
+
+    def work(spark, lake) -> int:
+        _pipeline(spark, cfg, lake, inputs=inputs, key=key, run_id=args.run_id)
+        return EXIT_OK
+
+    return _with_session(cfg, _guard(work))
+
+
+def _pipeline(spark, cfg: Config, lake, *, inputs: dict, key, run_id: str | None):
+    """ingest -> silver -> gold on one session, each stage's report printed as it ends; returns
+    gold's report. A stage that fails raises, and the later stages do not run."""
+    import time
+
+    from socialake.bronze import ingest
+    from socialake.gold import runner
+    from socialake.silver import job as silver_job
+
+    stages = (
+        ("bronze", lambda rid: ingest.run(spark, cfg, lake, run_id=rid, **inputs)),
+        ("silver", lambda rid: silver_job.run(spark, cfg, lake, run_id=rid, key=key)),
+        ("gold", lambda rid: runner.run(spark, cfg, lake, run_id=rid)),
+    )
+    report = None
+    for number, (stage, step) in enumerate(stages, 1):
+        print(f"[{number}/{len(stages)}] {stage} ...", flush=True)
+        started = time.perf_counter()
+        report = step(_stage_run_id(run_id, stage))
+        print(report.render())
+        print(f"[{number}/{len(stages)}] {stage} done in {time.perf_counter() - started:.1f} s", flush=True)
+        print(flush=True)
+    return report
 
 
 def _silver(args: argparse.Namespace) -> int:
@@ -350,7 +401,6 @@ def _erase(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from socialake.bronze import ingest
     from socialake.sample import CSV_COLUMN_MAPPING, SampleArgumentError, generate
 
     data = Path(args.data)
@@ -368,19 +418,9 @@ def _demo(args: argparse.Namespace) -> int:
     key = _demo_key(data)
 
     def work(spark, lake) -> int:
-        from socialake.silver import job as silver_job
-
-        report = ingest.run(spark, cfg, lake, inputs=[_as_uri(str(data / "landing"))], run_id=new_run_id())
-        print(report.render())
-        print()
-        print(silver_job.run(spark, cfg, lake, run_id=new_run_id(), key=key).render())
-        print()
-        from socialake.gold import runner
         from socialake.sample.score import score
 
-        gold = runner.run(spark, cfg, lake, run_id=new_run_id())
-        print(gold.render())
-        print()
+        gold = _pipeline(spark, cfg, lake, inputs={"inputs": [_as_uri(str(data / "landing"))]}, key=key, run_id=None)
         print(score(lake, data / "truth", key).render())
         print()
         print(f"Delta tables (engine: {lake.engine_name}) under {cfg.lake.root}:")

@@ -148,7 +148,7 @@ def test_config_error_is_a_value_error():
 def test_sections_are_frozen_models_with_the_attributes_the_jobs_read():
     cfg = load_config("test", environ={}, overrides={"silver": {"language": {"languages": ["EN", "de"]}}})
     assert isinstance(cfg, Config)
-    assert cfg.silver.languages == ("en", "de") and cfg.silver.min_lang_confidence == 0.5
+    assert cfg.silver.languages == ("en", "de") and cfg.silver.min_lang_confidence == 0.2
     assert cfg.silver.followers == "bucket" and cfg.silver.geo_decimals == 1
     assert isinstance(cfg.gold.topics.k_candidates, tuple) and isinstance(cfg.spark.conf, dict)
     assert all(isinstance(v, str) for v in cfg.spark.conf.values())
@@ -170,3 +170,30 @@ def test_cli_exits_2_with_one_line_for_a_bad_setting(tmp_path):
                           cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 2, done.stderr
     assert done.stderr == "socialake history: gold.topics.max_df is 2: set a share of posts in (0, 1]\n"
+
+
+def test_run_refuses_a_missing_input_or_key_before_a_session_starts(tmp_path):
+    """`socialake run` checks what all three stages need (the input, the pseudonym key) before
+    it starts Spark, so a mistake costs no JVM start and no stage half-done."""
+    src = str(Path(socialake.__file__).resolve().parents[1])
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SOCIALAKE")}
+    env["PYTHONPATH"] = os.pathsep.join([src, *filter(None, [env.get("PYTHONPATH")])])
+    env["SOCIALAKE_CONF_DIR"] = str(default_conf_dir())
+    command = [sys.executable, "-m", "socialake.cli", "run", "--env", "test", "--lake-root", str(tmp_path / "lake")]
+    missing = subprocess.run([*command, "--input", str(tmp_path / "nowhere")], cwd=tmp_path, env=env,
+                             capture_output=True, text=True, timeout=120)
+    assert missing.returncode == 2, missing.stderr
+    assert missing.stderr.startswith(f"socialake run: --input {tmp_path / 'nowhere'} does not exist")
+    (tmp_path / "in.jsonl").write_text('{"id": "1", "text": "hi"}\n')
+    no_key = subprocess.run([*command, "--input", str(tmp_path / "in.jsonl")], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert no_key.returncode == 2, no_key.stderr
+    assert "SOCIALAKE_PSEUDONYM_SECRET" in no_key.stderr and len(no_key.stderr.splitlines()) == 1
+    assert not (tmp_path / "lake").exists()
+
+
+def test_a_language_the_model_does_not_know_is_refused():
+    with pytest.raises(ConfigError, match=r"^silver.language.languages has xx, which the language model"):
+        load_config("test", overrides={"silver": {"language": {"languages": ["en", "XX"]}}})
+    assert load_config("test", overrides={"silver": {"language": {"languages": ["EN", "yue"]}}}
+                       ).silver.language.languages == ("en", "yue")
