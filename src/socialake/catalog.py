@@ -180,7 +180,7 @@ author_pseudonym | string | u_ + 32 hex characters, keyed HMAC of the account
 created_at | timestamp | when posted, UTC
 edited_at | timestamp | when last edited, UTC
 text | string | PII replaced by <EMAIL>, <PHONE>, <CARD>, <IP>, <IBAN>; mentions replaced by pseudonyms
-lang | string | detected language (ISO 639-1, und when unsure)
+lang | string | detected language (ISO 639-1, ISO 639-3 where there is none, und when unsure; README "Language labels")
 lang_confidence | double | the language detector's probability
 platform_lang | string | the language the platform declared
 conversation_key | string | thread key

@@ -225,13 +225,28 @@ def _lower_case(codes: Tuple[str, ...]) -> Tuple[str, ...]:
     return tuple(code.lower() for code in codes)
 
 
+def _model_languages(codes: Tuple[str, ...]) -> Tuple[str, ...]:
+    """Codes the language model can give; any other would never be detected (py3langid refuses it)."""
+    if not codes:
+        return codes
+    from socialake.silver.language import MODEL_LABELS
+
+    unknown = [code for code in codes if code not in MODEL_LABELS]
+    if unknown:
+        raise _line(f"silver.language.languages has {', '.join(unknown)}, which the language model (py3langid) "
+                    f"does not know: use its codes, e.g. en, es, de, pt, ar, hi (ISO 639-1; ISO 639-3 such as "
+                    f"yue where there is no 639-1 code); the README lists all {len(MODEL_LABELS)}")
+    return codes
+
+
 class LanguageConfig(_Section):
     """silver.language: language detection."""
 
     languages: Annotated[Tuple[Annotated[StrictStr, Field(min_length=2, max_length=3)], ...], _or(()),
-                         AfterValidator(_lower_case),
+                         AfterValidator(_lower_case), AfterValidator(_model_languages),
                          Fix("set it to a list of ISO 639-1 codes such as [en, es, de]")] = ()
-    min_confidence: Share = 0.5
+    # measured: scripts/evaluate_langid.py, docs/measurements/langid.md (silver.language.DEFAULT_MIN_CONFIDENCE)
+    min_confidence: Share = 0.2
 
 
 class NearDuplicatesConfig(_Section):

@@ -26,6 +26,7 @@ from pyspark.sql.types import (
 )
 
 from socialake import schemas as S
+from socialake.silver.language import DEFAULT_MIN_CONFIDENCE
 from socialake.silver.pseudonymise import (
     ERASED,
     PseudonymKey,
@@ -53,7 +54,7 @@ class MinimisationPolicy:
 @dataclass(frozen=True)
 class LanguagePolicy:
     languages: tuple[str, ...] = ()
-    min_confidence: float = 0.5
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE
 
 
 # Columns the per-row pass produces (besides passing through what Spark computes).
