@@ -97,7 +97,7 @@ def partition(undirected, *, method: str, resolution: float | None, seed: int,
       two large camps keep it near 1 (docs/measurements/communities.md).
     - leiden / louvain: modularity at the given resolution.
     - leiden-cpm-density: Leiden on the Constant Potts Model with resolution = edge density.
-    - infomap, label-propagation: igraph's implementations (no resolution)."""
+    - infomap (best of 3 trials), label-propagation: igraph's implementations (no resolution)."""
     import igraph as ig
 
     ig.set_random_number_generator(_seeded_random(seed))
