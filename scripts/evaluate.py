@@ -10,7 +10,8 @@ langid/sentences/<iso>.txt. Missing parts are skipped with a note. With --lake a
 (the demo's lake and the generator's truth folder) PII redaction, near-duplicate recall and gold
 are also scored against the planted truth (PII always on the hand-labelled set in tests/fixtures).
 The same code paths as the jobs are used: the sentiment candidates, fit_topic_model and the
-Leiden engine of socialake.analytics.
+driver community engine of socialake.analytics (the configured gold.graph.method and the
+alternatives, by AMI and NMI).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
-from sklearn.metrics import normalized_mutual_info_score
+from sklearn.metrics import adjusted_mutual_info_score, normalized_mutual_info_score
 
 from socialake.analytics import graph, topics
 from socialake.config import load_config
@@ -79,7 +80,21 @@ def topic_rows(spark, cfg, data: Path) -> list[Row]:
     return rows
 
 
+def community_candidates(cfg) -> list[tuple[str, str, float | None]]:
+    """(label, method, resolution): the configured default first, then the alternatives
+    docs/measurements/communities.md compares."""
+    g = cfg.gold.graph
+    default = (f"{g.method}" + (f" resolution {g.resolution:g}" if g.resolution is not None else "") + " (default)",
+               g.method, g.resolution)
+    others = [("leiden resolution 1", "leiden", 1.0), ("leiden resolution 10", "leiden", 10.0),
+              ("louvain resolution 1", "louvain", 1.0), ("infomap", "infomap", None),
+              ("label-propagation", "label-propagation", None), ("leiden-fitted", "leiden-fitted", None)]
+    return [default] + [o for o in others if (o[1], o[2]) != (g.method, g.resolution)]
+
+
 def community_rows(cfg, data: Path) -> list[Row]:
+    """NMI and AMI (NMI alone flatters many small communities) of the default community method
+    and the alternatives against karate's clubs and football's conferences."""
     rows: list[Row] = []
     for name, label_column in (("karate", "club"), ("football", "conference")):
         folder = data / "graphs" / name
@@ -91,13 +106,16 @@ def community_rows(cfg, data: Path) -> list[Row]:
         edges = pd.read_csv(edges_file, sep="\t", dtype=str)
         weight = edges["weight"].astype(float) if "weight" in edges else 1.0
         pairs = pd.DataFrame({"src": edges.iloc[:, 0], "dst": edges.iloc[:, 1], "weight": weight})
-        for resolution in (1.0, cfg.gold.graph.resolution):
-            found = graph.communities_on_driver(pairs, resolution=resolution, seed=cfg.gold.graph.seed)
+        for label, method, resolution in community_candidates(cfg):
+            found = graph.communities_on_driver(pairs, method=method, resolution=resolution, seed=cfg.gold.graph.seed)
             joined = found.communities.merge(nodes, left_on=graph.NODE, right_on="id")
-            nmi = normalized_mutual_info_score(joined[label_column], joined[graph.COMMUNITY])
-            rows.append(("communities", name, f"NMI, Leiden resolution {resolution:g}", nmi,
-                         f"{found.communities[graph.COMMUNITY].nunique()} found, "
-                         f"{nodes[label_column].nunique()} labelled, modularity {found.modularity:.3f}"))
+            used = f", resolution used {found.resolution:.2f}" if found.resolution is not None else ""
+            note = (f"{found.communities[graph.COMMUNITY].nunique()} found, {nodes[label_column].nunique()} labelled, "
+                    f"modularity {found.modularity:.3f}{used}")
+            rows += [("communities", name, f"AMI, {label}",
+                      adjusted_mutual_info_score(joined[label_column], joined[graph.COMMUNITY]), note),
+                     ("communities", name, f"NMI, {label}",
+                      normalized_mutual_info_score(joined[label_column], joined[graph.COMMUNITY]), note)]
     return rows
 
 

@@ -42,6 +42,10 @@ DEFAULT_ENV = "local"
 LAKE_ENGINES = ("auto", "embedded", "delta-spark")
 GRAPH_ENGINES = ("auto", "embedded", "graphframes")
 NLP_ENGINES = ("auto", "embedded")
+# Community methods on the driver (socialake.analytics.graph.COMMUNITY_METHODS; compared in
+# docs/measurements/communities.md); only the last two take gold.graph.resolution.
+COMMUNITY_METHODS = ("leiden-fitted", "infomap", "label-propagation", "leiden-cpm-density", "leiden", "louvain")
+RESOLUTION_METHODS = ("leiden", "louvain")
 QUALITY_ACTIONS = ("warn", "quarantine", "fail")
 # Why `engines.nlp: spark-nlp` is refused rather than accepted (docs/measurements/engines.md).
 SPARK_NLP_REFUSAL = (
@@ -389,12 +393,28 @@ class EmbeddingsConfig(_Section):
 
 class GraphConfig(_Section):
     driver_max_edges: Count = 5_000_000  # above this, communities and PageRank run on Spark
-    resolution: Number = 10.0            # Leiden (modularity) resolution; 10 keeps small groups (NMI 0.78 vs 0.37 at 1, docs/measurements/gold.md)
+    # leiden-fitted fits the Leiden resolution to each graph: best mean AMI over many small groups
+    # and two camps alike (docs/measurements/communities.md); a fixed resolution suits only one shape
+    method: _choice(*COMMUNITY_METHODS) = "leiden-fitted"
+    # only for method leiden or louvain (null otherwise): higher means more, smaller communities
+    resolution: Annotated[Optional[Annotated[StrictFloat, Field(gt=0)]],
+                          Fix("set a number > 0 (e.g. 10 or 1), or null")] = None
     min_weight: Count = 1                # ignore author pairs with fewer interactions
     label_propagation_iterations: Count = 15
     pagerank_iterations: Count = 20
     top_n: Count = 200                   # GEXF export: the top-N authors by PageRank
     seed: Count = 42
+
+    @model_validator(mode="after")
+    def _resolution_only_where_used(self) -> "GraphConfig":
+        if self.method in RESOLUTION_METHODS and self.resolution is None:
+            raise _line(f"gold.graph.method is {self.method}, which needs gold.graph.resolution: set it (10 keeps "
+                        "many small groups apart, 1 suits a few large ones) or set method to leiden-fitted, "
+                        "which fits it per graph")
+        if self.method not in RESOLUTION_METHODS and self.resolution is not None:
+            raise _line(f"gold.graph.resolution is {self.resolution:g}, which method {self.method} does not use: "
+                        f"set resolution to null, or method to {' or '.join(RESOLUTION_METHODS)}")
+        return self
 
 
 class TrendsConfig(_Section):

@@ -1,9 +1,10 @@
 """The author interaction graph: communities, influence (PageRank), GEXF export.
 
 Engines, chosen per run by size and by what is on the classpath:
-- driver (igraph): Leiden on modularity with a resolution (10 keeps small planted groups apart:
-  NMI 0.78 against 0.37 at resolution 1 on the 20k demo, docs/measurements/gold.md), PageRank on
-  the directed weighted graph. Used while the graph has at most `driver_max_edges` weighted
+- driver (igraph): communities by gold.graph.method, by default Leiden on modularity with the
+  resolution fitted to each graph (`partition`; a fixed resolution suits either many small groups
+  or a few large camps, not both: docs/measurements/communities.md), PageRank on the directed
+  weighted graph. Used while the graph has at most `driver_max_edges` weighted
   author pairs.
 - spark: label propagation and PageRank as DataFrame iterations, for graphs beyond that; or
   GraphFrames' implementations when its jar is on the classpath.
@@ -18,6 +19,8 @@ import pandas as pd
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.window import Window
+
+from socialake.config import COMMUNITY_METHODS, RESOLUTION_METHODS
 
 NODE = "author_pseudonym"
 COMMUNITY = "community_id"
@@ -39,27 +42,24 @@ class GraphResult:
     engine: str
     nodes: int
     edges: int
+    method: str = "label-propagation"   # the community method that ran
+    resolution: float | None = None     # the resolution it used (fitted or given), None without one
 
 
-def communities_on_driver(pairs: pd.DataFrame, *, resolution: float, seed: int, authors: list[str] | None = None
-                          ) -> GraphResult:
-    """Leiden communities (undirected, weights summed over both directions) and PageRank
-    (directed, weighted) with igraph. Authors without interactions get their own community."""
-    import igraph as ig
-
-    names = sorted(set(pairs["src"]).union(pairs["dst"]).union(authors or []))
-    index = {name: i for i, name in enumerate(names)}
-    directed = ig.Graph(n=len(names), edges=list(zip(pairs["src"].map(index), pairs["dst"].map(index))),
-                        directed=True, edge_attrs={"weight": pairs["weight"].astype(float).tolist()})
-    undirected = directed.as_undirected(mode="collapse", combine_edges="sum")
-    ig.set_random_number_generator(_seeded_random(seed))
-    partition = undirected.community_leiden(objective_function="modularity", weights="weight",
-                                            resolution=resolution, n_iterations=-1)
-    membership = partition.membership
+def communities_on_driver(pairs: pd.DataFrame, *, seed: int, method: str = "leiden-fitted",
+                          resolution: float | None = None, authors: list[str] | None = None) -> GraphResult:
+    """Communities of the undirected graph (weights summed over both directions) and PageRank
+    (directed, weighted) with igraph. Authors without interactions get their own community.
+    `method` is one of COMMUNITY_METHODS (see `partition`); `resolution` is required by the
+    RESOLUTION_METHODS and refused by the others. The same seed gives the same partition."""
+    if (resolution is None) == (method in RESOLUTION_METHODS):
+        raise ValueError(f"method {method} {'needs' if resolution is None else 'takes no'} resolution")
+    names, directed, undirected = author_graphs(pairs, authors=authors)
+    membership, used = partition(undirected, method=method, resolution=resolution, seed=seed)
     modularity = undirected.modularity(membership, weights="weight") if undirected.ecount() else 0.0
     ranks = directed.pagerank(weights="weight", directed=True) if names else []
     # Community ids ordered by size (c0000 is the largest) so they read well in BI tools.
-    sizes = pd.Series(membership).value_counts()
+    sizes = pd.Series(membership, dtype="int64").value_counts()
     order = {c: i for i, c in enumerate(sorted(sizes.index, key=lambda c: (-sizes[c], c)))}
     return GraphResult(
         communities=pd.DataFrame({NODE: names, COMMUNITY: [f"c{order[m]:04d}" for m in membership]}),
@@ -68,7 +68,92 @@ def communities_on_driver(pairs: pd.DataFrame, *, resolution: float, seed: int, 
         engine="igraph",
         nodes=len(names),
         edges=undirected.ecount(),
+        method=method,
+        resolution=used,
     )
+
+
+def author_graphs(pairs: pd.DataFrame, *, authors: list[str] | None = None):
+    """(sorted node names, directed weighted igraph graph, undirected graph with the weights of
+    both directions summed) of (src, dst, weight) pairs plus any extra `authors` as isolated nodes."""
+    import igraph as ig
+
+    names = sorted(set(pairs["src"]).union(pairs["dst"]).union(authors or []))
+    index = {name: i for i, name in enumerate(names)}
+    directed = ig.Graph(n=len(names), edges=list(zip(pairs["src"].map(index), pairs["dst"].map(index))),
+                        directed=True, edge_attrs={"weight": pairs["weight"].astype(float).tolist()})
+    return names, directed, directed.as_undirected(mode="collapse", combine_edges="sum")
+
+
+def partition(undirected, *, method: str, resolution: float | None, seed: int,
+              max_rounds: int = 20) -> tuple[list[int], float | None]:
+    """A membership list for the undirected weighted igraph graph, and the resolution used
+    (None for methods without one). Methods:
+    - leiden-fitted: Leiden on modularity with the resolution fitted to the graph (Newman 2016,
+      "Equivalence between modularity optimization and maximum likelihood methods for community
+      detection"): start at 1, then repeatedly set the resolution to the one at which modularity
+      is the likelihood of the planted-partition model that the current partition fits best,
+      (w_in - w_out) / (ln w_in - ln w_out), until it settles. Many small groups drive it up,
+      two large camps keep it near 1 (docs/measurements/communities.md).
+    - leiden / louvain: modularity at the given resolution.
+    - leiden-cpm-density: Leiden on the Constant Potts Model with resolution = edge density.
+    - infomap (best of 3 trials), label-propagation: igraph's implementations (no resolution)."""
+    import igraph as ig
+
+    ig.set_random_number_generator(_seeded_random(seed))
+    if undirected.vcount() == 0:
+        return [], resolution
+    if method == "leiden":
+        return _leiden(undirected, resolution), resolution
+    if method == "louvain":
+        return undirected.community_multilevel(weights="weight", resolution=resolution).membership, resolution
+    if method == "infomap":
+        return undirected.community_infomap(edge_weights="weight", trials=3).membership, None
+    if method == "label-propagation":
+        return undirected.community_label_propagation(weights="weight").membership, None
+    if method == "leiden-cpm-density":
+        n = undirected.vcount()
+        density = sum(undirected.es["weight"]) / (n * (n - 1) / 2) if n > 1 else 1.0
+        return undirected.community_leiden(objective_function="CPM", weights="weight", resolution=density,
+                                           n_iterations=-1).membership, density
+    if method == "leiden-fitted":
+        return _leiden_fitted(undirected, max_rounds=max_rounds)
+    raise ValueError(f"unknown community method {method}: use one of {', '.join(COMMUNITY_METHODS)}")
+
+
+def _leiden(undirected, resolution: float) -> list[int]:
+    return undirected.community_leiden(objective_function="modularity", weights="weight", resolution=resolution,
+                                       n_iterations=-1).membership
+
+
+def _leiden_fitted(undirected, *, max_rounds: int) -> tuple[list[int], float]:
+    import math
+
+    import numpy as np
+
+    weights = np.asarray(undirected.es["weight"], dtype=float)
+    two_m = 2 * weights.sum()
+    gamma = 1.0
+    membership = _leiden(undirected, gamma)
+    if two_m == 0:
+        return membership, gamma
+    ends = np.asarray(undirected.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    strength = np.asarray(undirected.strength(weights="weight"), dtype=float)
+    for _ in range(max_rounds):
+        groups = np.asarray(membership)
+        inside = weights[groups[ends[:, 0]] == groups[ends[:, 1]]].sum()  # m_in
+        expected = (np.bincount(groups, weights=strength) ** 2).sum() / two_m  # sum_r kappa_r^2 / 2m
+        if expected <= 0 or expected >= two_m or inside <= 0:
+            break
+        w_in, w_out = 2 * inside / expected, (two_m - 2 * inside) / (two_m - expected)
+        if w_out <= 0 or w_in <= w_out:
+            break
+        fitted = (w_in - w_out) / (math.log(w_in) - math.log(w_out))
+        if abs(fitted - gamma) < 0.01 * gamma:
+            break
+        gamma = float(fitted)
+        membership = _leiden(undirected, gamma)
+    return membership, gamma
 
 
 def _seeded_random(seed: int):

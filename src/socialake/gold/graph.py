@@ -1,6 +1,7 @@
-"""gold.dim_author and gold.fact_interactions: the interaction graph's communities (Leiden on
-the driver, label propagation on Spark beyond gold.graph.driver_max_edges) and PageRank, per
-author with their activity; plus a GEXF of the top authors for Gephi."""
+"""gold.dim_author and gold.fact_interactions: the interaction graph's communities (gold.graph.method
+on the driver, by default Leiden with a resolution fitted to the graph; label propagation on Spark
+beyond gold.graph.driver_max_edges) and PageRank, per author with their activity; plus a GEXF of
+the top authors for Gephi."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ def analyse(inputs: Inputs) -> Output:
         pairs_pd = None
         if inputs.engines.get("graph") != "graphframes" and pairs.count() <= g.driver_max_edges:
             pairs_pd = pairs.toPandas()
-            result = graph.communities_on_driver(pairs_pd, resolution=g.resolution, seed=g.seed)
+            result = graph.communities_on_driver(pairs_pd, method=g.method, resolution=g.resolution, seed=g.seed)
             communities, ranks = spark.createDataFrame(result.communities), spark.createDataFrame(result.pagerank)
         else:
             result = graph.communities_on_spark(spark, pairs, iterations=g.label_propagation_iterations,
@@ -47,7 +48,9 @@ def analyse(inputs: Inputs) -> Output:
     return Output({S.GOLD_DIM_AUTHOR: authors, S.GOLD_FACT_INTERACTIONS: interactions},
                   metrics={"graph_nodes": result.nodes, "graph_edges": result.edges, "modularity": result.modularity,
                            "communities": n_communities},
-                  params={"graph_engine": result.engine, "leiden_resolution": g.resolution}, files=files)
+                  params={"graph_engine": result.engine, "community_method": result.method,
+                          "community_resolution": "none" if result.resolution is None else f"{result.resolution:.3f}"},
+                  files=files)
 
 
 def dim_author(posts: DataFrame, edges: DataFrame, communities: DataFrame, ranks: DataFrame) -> DataFrame:

@@ -15,6 +15,7 @@ def test_shipped_gold_defaults():
     assert cfg.gold.sentiment.model == "auto"
     assert cfg.gold.embeddings.model == "static-64"
     assert cfg.tracking.experiment == "socialake"
+    assert cfg.gold.graph.method == "leiden-fitted" and cfg.gold.graph.resolution is None
 
 
 @pytest.mark.parametrize(
@@ -25,6 +26,12 @@ def test_shipped_gold_defaults():
         ({"SOCIALAKE__GOLD__TOPICS__K_CANDIDATES": "[1, 4]"}, "gold.topics.k_candidates is [1, 4]: set it to a list of whole numbers >= 2"),
         ({"SOCIALAKE__GOLD__TRENDS__Z_THRESHOLD": "high"}, "gold.trends.z_threshold is 'high': set it to a number"),
         ({"SOCIALAKE__GOLD__GRAPH__COLOUR": "red"}, "unknown setting gold.graph.colour: remove it or use one of driver_max_edges"),
+        ({"SOCIALAKE__GOLD__GRAPH__METHOD": "walktrap"}, "gold.graph.method is 'walktrap': set it to one of leiden-fitted, "),
+        ({"SOCIALAKE__GOLD__GRAPH__RESOLUTION": "10.0"},
+         "gold.graph.resolution is 10, which method leiden-fitted does not use: set resolution to null, or method to leiden or louvain"),
+        ({"SOCIALAKE__GOLD__GRAPH__METHOD": "leiden"}, "gold.graph.method is leiden, which needs gold.graph.resolution: set it"),
+        ({"SOCIALAKE__GOLD__GRAPH__METHOD": "louvain", "SOCIALAKE__GOLD__GRAPH__RESOLUTION": "0.0"},
+         "gold.graph.resolution is 0.0: set a number > 0"),
         ({"SOCIALAKE__GOLD__TRENDS__WATCHLIST": "outage"}, "gold.trends.watchlist is 'outage': set it to a list of keywords"),
         ({"SOCIALAKE__GOLD__EMBEDDINGS__ENABLED": "maybe"}, "gold.embeddings.enabled is 'maybe': set it to true or false"),
     ],
@@ -34,6 +41,12 @@ def test_bad_gold_values_fail_with_one_line_naming_the_fix(variables, message):
         load_config("local", environ=variables)
     assert message in str(error.value)
     assert "\n" not in str(error.value)
+
+
+def test_fixed_resolution_leiden_is_still_available():
+    cfg = load_config("local", environ={"SOCIALAKE__GOLD__GRAPH__METHOD": "leiden",
+                                        "SOCIALAKE__GOLD__GRAPH__RESOLUTION": "10.0"})
+    assert (cfg.gold.graph.method, cfg.gold.graph.resolution) == ("leiden", 10.0)
 
 
 def test_null_k_means_sweep():
