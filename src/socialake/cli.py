@@ -76,6 +76,18 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--force", action="store_true",
                        help="promote the best candidate even if it does not beat the production model")
 
+    analyse = sub.add_parser("analyse", help="run one analysis on your own file (no lake): language, communities")
+    analyses = analyse.add_subparsers(dest="analysis", required=True)
+    language = with_env(analyses.add_parser("language", help="language of each line of a text file"))
+    language.add_argument("--input", required=True, help="UTF-8 text, one text per line")
+    language.add_argument("--output", required=True, help="TSV written: lang<TAB>confidence, one line per input line")
+    language.add_argument("--languages", help="comma-separated codes to choose from (default: "
+                                              "silver.language.languages, all 140 labels when empty)")
+    language.add_argument("--min-confidence", type=float, help="below it: und (default: silver.language.min_confidence)")
+    members = with_env(analyses.add_parser("communities", help="communities of a graph given as an edge list"))
+    members.add_argument("--input", required=True, help="TSV: src<TAB>dst[<TAB>weight] per line (header optional)")
+    members.add_argument("--output", required=True, help="TSV written: node<TAB>community (c0000 the largest)")
+
     similar = with_env(sub.add_parser("similar", help="posts most like a given post (gold.post_embeddings)"))
     similar.add_argument("--post-key", required=True, help="e.g. x:1740700559964374835 (see gold.fact_posts)")
     similar.add_argument("--top", type=int, default=10)
@@ -138,6 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "gold": _gold,
         "train-sentiment": _train_sentiment,
         "similar": _similar,
+        "analyse": _analyse,
         "retention": _retention,
         "erase": _erase,
         "demo": _demo,
@@ -333,6 +346,42 @@ def _train_sentiment(args: argparse.Namespace) -> int:
         return EXIT_OK
 
     return _with_session(cfg, _guard(work))
+
+
+def _analyse(args: argparse.Namespace) -> int:
+    from socialake import analyse
+
+    source, target = Path(args.input), Path(args.output)
+    if not source.is_file():
+        raise UsageError(f"--input {source} is not a file: pass the {args.analysis} input file")
+    if target.exists() and target.resolve() == source.resolve():
+        raise UsageError(f"--output {target} is the input file: pass another path")
+    if not target.parent.is_dir():
+        raise UsageError(f"--output {target}: folder {target.parent} does not exist")
+    problems = analyse.Problems()
+    if args.analysis == "language":
+        overrides: dict = {}
+        if args.languages is not None:
+            overrides["silver"] = {"language": {"languages": [c.strip() for c in args.languages.split(",") if c.strip()]}}
+        if args.min_confidence is not None:
+            overrides.setdefault("silver", {}).setdefault("language", {})["min_confidence"] = args.min_confidence
+        try:
+            cfg = load_config(args.env, overrides=overrides)
+        except ConfigError as exc:  # name the option, not only the setting it overrides
+            raise UsageError(str(exc).replace("silver.language.languages", "--languages")
+                             .replace("silver.language.min_confidence", "--min-confidence")) from None
+        summary = analyse.languages(source, target, languages=cfg.silver.language.languages,
+                                    min_confidence=cfg.silver.language.min_confidence, problems=problems)
+        problems.report(source)
+        print(summary.render("language", target))
+    else:
+        cfg = _config(args)
+        g = cfg.gold.graph
+        summary, found = analyse.communities(source, target, method=g.method, resolution=g.resolution, seed=g.seed,
+                                             problems=problems)
+        problems.report(source)
+        print(summary.render("communities", target, marked=False) + f"; {found} communities")
+    return EXIT_FAILED if problems.lines else EXIT_OK
 
 
 def _similar(args: argparse.Namespace) -> int:
