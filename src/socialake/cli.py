@@ -630,6 +630,7 @@ def _optimize(args: argparse.Namespace) -> int:
 
 def _guard(work: Callable[..., int]) -> Callable[..., int]:
     """Turn the lake's and ingest's expected failures into one-line messages."""
+    from socialake.analytics.topics import EmptyVocabularyError
     from socialake.bronze.ingest import ReconciliationError
     from socialake.lake import ConcurrentWriteError, LakeError
 
@@ -644,6 +645,9 @@ def _guard(work: Callable[..., int]) -> Callable[..., int]:
             print(f"socialake: {exc}", file=sys.stderr)
             return EXIT_USAGE
         except ReconciliationError as exc:
+            print(f"socialake: {exc}", file=sys.stderr)
+            return EXIT_FAILED
+        except EmptyVocabularyError as exc:  # the data cannot support the setting: say which to change
             print(f"socialake: {exc}", file=sys.stderr)
             return EXIT_FAILED
 

@@ -79,6 +79,10 @@ def _stable_layout(corpus: DataFrame) -> DataFrame:
     return corpus.repartition(FIT_PARTITIONS, key).sortWithinPartitions(key, F.col(TEXT))
 
 
+class EmptyVocabularyError(ValueError):
+    """No term passes the vocabulary's document-frequency bounds: there is nothing to fit."""
+
+
 def fit_topic_model(params: TopicsConfig, corpus: DataFrame, *, k: int) -> PipelineModel:
     """Fit topic_pipeline on `corpus` (a `text` column). The term counts are computed once and
     kept while LDA runs: online LDA samples its mini-batches from its input on every step, which
@@ -86,6 +90,11 @@ def fit_topic_model(params: TopicsConfig, corpus: DataFrame, *, k: int) -> Pipel
     stages = topic_pipeline(params, k=k).getStages()
     corpus = _stable_layout(corpus)
     features = Pipeline(stages=stages[:-1]).fit(corpus)
+    if not features.stages[-1].vocabulary:  # Spark's LDA would fail later on a dimension mismatch
+        raise EmptyVocabularyError(
+            f"topics: no word is in at least gold.topics.min_df={params.min_df:g} posts and at most "
+            f"gold.topics.max_df={params.max_df:g} of them, so there is no vocabulary to fit topics on: lower "
+            "min_df or raise max_df, or run gold on more (and more varied) posts")
     counts = features.transform(corpus).select(_COUNTS).persist(StorageLevel.MEMORY_AND_DISK)
     try:
         lda_model = stages[-1].fit(counts)

@@ -59,3 +59,12 @@ def test_fit_sample_is_seeded_and_about_the_size_asked(spark):
     assert sorted(r[0] for r in first.collect()) != sorted(r[0] for r in other_seed.collect())
     assert topics.fit_sample(corpus, total=20_000, size=0, seed=3) is corpus
     assert topics.fit_sample(corpus, total=20_000, size=50_000, seed=3) is corpus
+
+
+def test_a_corpus_without_vocabulary_is_refused_with_the_settings_to_change(spark):
+    """Every word is in every post, above max_df 0.3: no term is left (found by a 100-record
+    gold run, which failed inside Spark's LDA with "Col dimension mismatch")."""
+    posts = spark.createDataFrame([(f"comment number {i} about things",) for i in range(40)], "text string")
+    with pytest.raises(topics.EmptyVocabularyError, match=r"^topics: no word is in at least gold.topics.min_df=2 "
+                                                         r"posts and at most gold.topics.max_df=0.3"):
+        topics.fit_topic_model(TopicsConfig(min_df=2, max_df=0.3), posts, k=2)
